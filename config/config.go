@@ -1,0 +1,115 @@
+// Package config holds xiangbang's one configuration struct. Values come from
+// defaults, then an optional YAML file, then XB_* environment variables (the
+// later wins), and are validated once at start so that a bad value stops the
+// program with the key's name instead of failing later in a request.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Config is every setting the program reads. Each field names its environment
+// variable (env), its YAML key (yaml) and its default (default). Fields tagged
+// secret are never printed or logged.
+type Config struct {
+	Env      string `env:"XB_ENV" yaml:"env" default:"development" help:"development (text logs) or production (JSON logs, keys required)"`
+	LogLevel string `env:"XB_LOG_LEVEL" yaml:"log_level" default:"info" help:"debug, info, warn or error"`
+	Demo     bool   `env:"XB_DEMO" yaml:"demo" default:"false" help:"seed a demo county into an empty database and enable POST /api/v1/auth/dev"`
+	Timezone string `env:"XB_TIMEZONE" yaml:"timezone" default:"Asia/Shanghai" help:"the zone dates are shown and due dates are judged in"`
+
+	HTTPAddr        string        `env:"XB_HTTP_ADDR" yaml:"http_addr" default:":8080" help:"where the server listens"`
+	PublicURL       string        `env:"XB_PUBLIC_URL" yaml:"public_url" default:"" help:"the URL people reach the server at (printed at start; used for links)"`
+	ReadTimeout     time.Duration `env:"XB_HTTP_READ_TIMEOUT" yaml:"http_read_timeout" default:"15s" help:"longest time to read one request"`
+	WriteTimeout    time.Duration `env:"XB_HTTP_WRITE_TIMEOUT" yaml:"http_write_timeout" default:"30s" help:"longest time to write one response"`
+	IdleTimeout     time.Duration `env:"XB_HTTP_IDLE_TIMEOUT" yaml:"http_idle_timeout" default:"120s" help:"keep-alive idle time"`
+	ShutdownTimeout time.Duration `env:"XB_SHUTDOWN_TIMEOUT" yaml:"shutdown_timeout" default:"20s" help:"how long in-flight requests may run after SIGTERM"`
+	BodyLimit       Bytes         `env:"XB_HTTP_BODY_LIMIT" yaml:"http_body_limit" default:"1MiB" help:"largest JSON request body"`
+	UploadLimit     Bytes         `env:"XB_UPLOAD_LIMIT" yaml:"upload_limit" default:"8MiB" help:"largest photo upload"`
+	ImportLimit     Bytes         `env:"XB_IMPORT_LIMIT" yaml:"import_limit" default:"512MiB" help:"largest import file uploaded through the admin API"`
+	TrustedProxies  []string      `env:"XB_TRUSTED_PROXIES" yaml:"trusted_proxies" default:"" help:"comma-separated proxy CIDRs whose X-Forwarded-For is believed"`
+	SecureCookies   bool          `env:"XB_SECURE_COOKIES" yaml:"secure_cookies" default:"false" help:"mark admin cookies Secure (set behind HTTPS)"`
+
+	DataDir          string        `env:"XB_DATA_DIR" yaml:"data_dir" default:"./data" help:"the SQLite file, uploaded photos, import reports"`
+	DBDSN            string        `env:"XB_DB_DSN" yaml:"db_dsn" default:"" secret:"true" help:"MySQL/MariaDB/TiDB DSN; empty means SQLite in XB_DATA_DIR"`
+	DBConnectTimeout time.Duration `env:"XB_DB_CONNECT_TIMEOUT" yaml:"db_connect_timeout" default:"60s" help:"how long to keep retrying an unreachable database at start"`
+	DBMaxOpenConns   int           `env:"XB_DB_MAX_OPEN_CONNS" yaml:"db_max_open_conns" default:"40" help:"database connection pool size"`
+	DBMaxIdleConns   int           `env:"XB_DB_MAX_IDLE_CONNS" yaml:"db_max_idle_conns" default:"20" help:"idle connections kept open"`
+	DBSlowQuery      time.Duration `env:"XB_DB_SLOW_QUERY" yaml:"db_slow_query" default:"500ms" help:"queries slower than this are logged"`
+	AutoMigrate      bool          `env:"XB_AUTO_MIGRATE" yaml:"auto_migrate" default:"true" help:"serve runs pending migrations at start"`
+
+	RedisAddr     string `env:"XB_REDIS_ADDR" yaml:"redis_addr" default:"" help:"host:port; empty means no Redis (one instance only)"`
+	RedisPassword string `env:"XB_REDIS_PASSWORD" yaml:"redis_password" default:"" secret:"true" help:"Redis password"`
+	RedisDB       int    `env:"XB_REDIS_DB" yaml:"redis_db" default:"0" help:"Redis database number"`
+	RedisPrefix   string `env:"XB_REDIS_PREFIX" yaml:"redis_prefix" default:"xb:" help:"prefix of every Redis key, so deployments can share a Redis"`
+
+	PIIKeys     string        `env:"XB_PII_KEYS" yaml:"pii_keys" default:"" secret:"true" help:"AES-256 keys for ID card and phone numbers: id:base64,... (first is active)"`
+	PIIIndexKey string        `env:"XB_PII_INDEX_KEY" yaml:"pii_index_key" default:"" secret:"true" help:"base64 HMAC-SHA256 key of the blind index used to look numbers up"`
+	TokenSecret string        `env:"XB_TOKEN_SECRET" yaml:"token_secret" default:"" secret:"true" help:"base64 key signing sign-in tokens; generated into XB_DATA_DIR outside production"`
+	TokenTTL    time.Duration `env:"XB_TOKEN_TTL" yaml:"token_ttl" default:"720h" help:"how long a mini-program sign-in lasts"`
+	AdminTTL    time.Duration `env:"XB_ADMIN_SESSION_TTL" yaml:"admin_session_ttl" default:"12h" help:"how long an admin console session lasts"`
+
+	BindLimit       int           `env:"XB_BIND_LIMIT" yaml:"bind_limit" default:"5" help:"failed binding attempts allowed per user and per IP in XB_BIND_WINDOW"`
+	BindWindow      time.Duration `env:"XB_BIND_WINDOW" yaml:"bind_window" default:"1h" help:"window of XB_BIND_LIMIT"`
+	AdminLoginLimit int           `env:"XB_ADMIN_LOGIN_LIMIT" yaml:"admin_login_limit" default:"10" help:"failed admin sign-ins allowed per user name and per IP in 15 minutes"`
+	InviteTTL       time.Duration `env:"XB_INVITE_TTL" yaml:"invite_ttl" default:"168h" help:"how long a cadre invite code is valid"`
+
+	WeChatAPIBase  string `env:"XB_WECHAT_API_BASE" yaml:"wechat_api_base" default:"" help:"base URL replacing WeChat's API hosts, e.g. http://127.0.0.1:9700"`
+	MiniappAppID   string `env:"XB_MINIAPP_APPID" yaml:"miniapp_appid" default:"" help:"the mini-program's AppID; empty means demo (in-process wxmock)"`
+	MiniappSecret  string `env:"XB_MINIAPP_SECRET" yaml:"miniapp_secret" default:"" secret:"true" help:"the mini-program's AppSecret"`
+	OfficialAppID  string `env:"XB_OFFICIAL_APPID" yaml:"official_appid" default:"" help:"the official account's AppID; empty means demo"`
+	OfficialSecret string `env:"XB_OFFICIAL_SECRET" yaml:"official_secret" default:"" secret:"true" help:"the official account's AppSecret"`
+	OfficialToken  string `env:"XB_OFFICIAL_TOKEN" yaml:"official_token" default:"" secret:"true" help:"the callback Token set in the official account's console"`
+	OfficialAESKey string `env:"XB_OFFICIAL_AES_KEY" yaml:"official_aes_key" default:"" secret:"true" help:"the 43-character EncodingAESKey (safe mode)"`
+
+	Worker    bool `env:"XB_WORKER" yaml:"worker" default:"true" help:"serve also runs the push worker"`
+	Scheduler bool `env:"XB_SCHEDULER" yaml:"scheduler" default:"true" help:"serve also takes part in scheduler leader election"`
+
+	PaymentGraceDays int    `env:"XB_PAYMENT_GRACE_DAYS" yaml:"payment_grace_days" default:"5" help:"days after the due date before an unpaid payment counts as overdue"`
+	PolicyFile       string `env:"XB_POLICY_FILE" yaml:"policy_file" default:"" help:"YAML of per-region thresholds and visit periods; empty uses the shipped defaults"`
+	SubsidyItemsFile string `env:"XB_SUBSIDY_ITEMS_FILE" yaml:"subsidy_items_file" default:"" help:"YAML subsidy item catalogue; empty uses the shipped one"`
+}
+
+// Production reports whether the program runs as a real deployment, where
+// missing keys are errors instead of being generated.
+func (c *Config) Production() bool { return c.Env == "production" }
+
+// UsesMySQL reports whether the database is MySQL-compatible rather than the
+// embedded SQLite file.
+func (c *Config) UsesMySQL() bool { return c.DBDSN != "" }
+
+// WeChatDemo reports whether no real WeChat app is configured, so the
+// in-process wxmock stands in for WeChat's servers.
+func (c *Config) WeChatDemo() bool { return c.MiniappAppID == "" && c.OfficialAppID == "" }
+
+// Location returns the configured time zone; Validate has already checked it.
+func (c *Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+// LogValue prints the configuration with every secret replaced, so the whole
+// struct can be logged at start.
+func (c *Config) LogValue() slog.Value {
+	var attrs []slog.Attr
+	eachField(c, func(f field) {
+		v := f.String()
+		if f.secret && v != "" {
+			v = "[set]"
+		}
+		attrs = append(attrs, slog.String(f.env, v))
+	})
+	return slog.GroupValue(attrs...)
+}
+
+// Error is a configuration problem, naming the key at fault.
+type Error struct {
+	Key    string
+	Reason string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Key, e.Reason) }

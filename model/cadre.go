@@ -1,0 +1,31 @@
+package model
+
+import "time"
+
+// Cadre kinds (DOMAIN.md: 帮扶责任人, 驻村第一书记 and 工作队员, 村两委, and the
+// leaders 提级帮扶 assigns).
+var CadreKinds = map[string]string{
+	"responsible":       "帮扶责任人",
+	"first_secretary":   "驻村第一书记",
+	"work_team":         "驻村工作队员",
+	"village_committee": "村两委成员",
+	"township_leader":   "乡科级领导",
+	"county_leader":     "县处级领导",
+}
+
+// Cadre is a person who helps households.
+type Cadre struct {
+	ID           int64
+	Name         string
+	Kind         string
+	Organization string
+	Position     string
+	RegionCode   string
+	Phone        Sealed `gorm:"embedded;embeddedPrefix:phone_" json:"-"`
+	Status       string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// TableName names the table.
+func (Cadre) TableName() string { return "cadres" }

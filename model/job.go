@@ -1,0 +1,59 @@
+package model
+
+import "time"
+
+// Job kinds (DOMAIN.md).
+var JobKinds = map[string]string{
+	"migrant":        "外出务工",
+	"park":           "县城周边园区",
+	"workshop":       "就近就业/帮扶车间",
+	"public_welfare": "乡村公益性岗位",
+	"work_relief":    "以工代赈",
+	"gig":            "零工",
+}
+
+// Job is a job posting.
+type Job struct {
+	ID             int64
+	ExternalNo     *string
+	Kind           string
+	Title          string
+	Employer       string
+	RegionCode     string
+	Address        string
+	Latitude       *float64
+	Longitude      *float64
+	WageMinFen     int64
+	WageMaxFen     int64
+	WageUnit       string
+	Headcount      int
+	Filled         int
+	SkillTags      string // JSON array
+	AgeMin         *int
+	AgeMax         *int
+	PhysicalDemand string
+	Benefits       string // JSON object
+	ContactName    string
+	ContactPhone   Sealed `gorm:"embedded;embeddedPrefix:contact_phone_" json:"-"`
+	Description    *string
+	Status         string
+	ValidFrom      Date
+	ValidUntil     Date
+	PublishedAt    time.Time
+	CreatedBy      *int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// TableName names the table.
+func (Job) TableName() string { return "jobs" }
+
+// JobTag is one skill tag of a job, kept in its own table so matching can
+// find jobs by tag with an index.
+type JobTag struct {
+	JobID int64  `gorm:"primaryKey;autoIncrement:false"`
+	Tag   string `gorm:"primaryKey"`
+}
+
+// TableName names the table.
+func (JobTag) TableName() string { return "job_tags" }

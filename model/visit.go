@@ -1,0 +1,49 @@
+package model
+
+import "time"
+
+// Location flags of a visit: far and missing are flagged for officials, never refused.
+const (
+	LocationOK      = "ok"
+	LocationFar     = "far"
+	LocationMissing = "missing"
+	LocationUnknown = "unknown" // the household has no registered location
+)
+
+// Visit confirmations by the household.
+const (
+	ConfirmPending   = "pending"
+	ConfirmConfirmed = "confirmed"
+	ConfirmDenied    = "denied"
+)
+
+// Visit is one revision of a cadre's household visit. A correction adds a
+// revision (RootID points at the first); the old ones stay readable.
+type Visit struct {
+	ID                int64
+	ClientID          string
+	CadreID           int64
+	HouseholdID       int64
+	Revision          int
+	RootID            *int64
+	IsCurrent         bool
+	VisitedAt         time.Time
+	ReceivedAt        time.Time
+	Latitude          *float64
+	Longitude         *float64
+	AccuracyM         *float64
+	DistanceM         *float64
+	LocationFlag      string
+	Findings          string // JSON
+	Notes             *string
+	PhotoIDs          string `gorm:"column:photo_ids"` // JSON array
+	Confirmation      string
+	ConfirmedAt       *time.Time
+	ConfirmedByUserID *int64
+	ConfirmationNote  string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// TableName names the table.
+func (Visit) TableName() string { return "visits" }
