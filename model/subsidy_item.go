@@ -1,6 +1,11 @@
 package model
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
 
 // Payees and schedules of subsidy items.
 const (
@@ -29,3 +34,24 @@ type SubsidyItem struct {
 
 // TableName names the table.
 func (SubsidyItem) TableName() string { return "subsidy_items" }
+
+// SyncSubsidyItems makes the subsidy_items table match the catalogue: new
+// items added, changed ones updated, items no longer listed kept (payments
+// refer to them) but marked inactive.
+func (db *DB) SyncSubsidyItems(ctx context.Context, items []SubsidyItem) error {
+	return db.Tx(ctx, func(tx *DB) error {
+		codes := make([]string, 0, len(items))
+		for i := range items {
+			items[i].Active = true
+			items[i].SortOrder = i + 1
+			codes = append(codes, items[i].Code)
+		}
+		if err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "code"}},
+			DoUpdates: clause.AssignmentColumns([]string{"name", "department", "via_card", "payee", "schedule", "sort_order", "active", "updated_at"}),
+		}).Create(&items).Error; err != nil {
+			return err
+		}
+		return tx.Model(&SubsidyItem{}).Where("code NOT IN ?", codes).Update("active", false).Error
+	})
+}
