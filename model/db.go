@@ -185,5 +185,7 @@ func IsUnavailable(err error) bool {
 	}
 	// SQLite still busy after busy_timeout: another writer holds the file.
 	msg := err.Error()
-	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY")
+	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY") ||
+		strings.Contains(msg, "sql: database is closed") // shutting down
+
 }

@@ -40,11 +40,14 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // database before the tests and drops it after, so every run starts fresh.
 //
 //	func TestMain(m *testing.M) { modeltest.Main(m) }
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit, for a TestMain with its own clean-up.
+func Run(m *testing.M) int {
 	code := m.Run()
 	mysqlState.dropOnce()
 	sqliteState.cleanup()
-	os.Exit(code)
+	return code
 }
 
 // ForEachDB runs fn as a subtest on a clean SQLite database and, when
