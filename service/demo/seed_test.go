@@ -43,8 +43,8 @@ func seed(t *testing.T, db *model.DB, households int) demo.Summary {
 
 func TestSeedBuildsACounty(t *testing.T) {
 	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
-		sum := seed(t, db, 240)
-		if sum.Households != 240 || sum.Members < 500 || sum.Cadres != 30 || sum.Jobs != 200 || sum.Payments < 1000 || sum.Visits < 500 {
+		sum := seed(t, db, 100)
+		if sum.Households != 100 || sum.Members < 200 || sum.Cadres != 30 || sum.Jobs != 200 || sum.Payments < 500 || sum.Visits < 200 {
 			t.Fatalf("summary: %+v", sum)
 		}
 		var villages int64
@@ -88,8 +88,8 @@ func TestSeedIsDeterministic(t *testing.T) {
 		return fmt.Sprint(rows)
 	}
 	a, b := modeltest.SQLite(t), modeltest.SQLite(t)
-	seed(t, a, 120)
-	seed(t, b, 120)
+	seed(t, a, 40)
+	seed(t, b, 40)
 	if fingerprint(a) != fingerprint(b) {
 		t.Fatal("two seeds with the same options differ")
 	}
@@ -108,7 +108,7 @@ func TestSeedRefusesAFilledDatabase(t *testing.T) {
 // anything that looks like an ID card or mobile number in clear.
 func TestNoPlaintextPersonalNumbers(t *testing.T) {
 	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
-		seed(t, db, 60)
+		seed(t, db, 30)
 		idCard := regexp.MustCompile(`(^|[^0-9A-Za-z])[1-9][0-9]{16}[0-9X]($|[^0-9A-Za-z])`)
 		mobile := regexp.MustCompile(`(^|[^0-9A-Za-z])1[3-9][0-9]{9}($|[^0-9A-Za-z])`)
 		tables, _ := db.Migrator().GetTables()
