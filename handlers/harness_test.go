@@ -16,7 +16,9 @@ import (
 	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/modeltest"
+	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/kv"
 )
 
@@ -59,7 +61,20 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	logBuf := &bytes.Buffer{}
-	srv, err := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logBuf, nil)), DB: db, KV: store, Registry: NewRegistry(), Auth: a})
+	auditLog, err := audit.New(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk, err := photo.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	photos, err := photo.New(db, disk, int64(cfg.UploadLimit))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logBuf, nil)), DB: db, KV: store,
+		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/xiangbang/xiangbang/service/audit"
 )
 
 type ctxKey int
@@ -67,6 +69,7 @@ func withRequestID(base *slog.Logger) gin.HandlerFunc {
 		c.Header("X-Request-ID", id)
 		ctx := context.WithValue(c.Request.Context(), keyRequestID, id)
 		ctx = context.WithValue(ctx, keyLogger, base.With("request_id", id))
+		ctx = audit.WithRequest(ctx, audit.Request{IP: c.ClientIP(), Endpoint: c.Request.Method + " " + c.FullPath(), RequestID: id})
 		c.Request = c.Request.WithContext(ctx)
 		c.Next()
 	}

@@ -15,7 +15,9 @@ import (
 	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
+	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/kv"
 )
 
@@ -27,12 +29,15 @@ type Deps struct {
 	KV       kv.Store
 	Registry *prometheus.Registry
 	Auth     *auth.Service
+	Audit    *audit.Log
+	Photos   *photo.Service
 	Now      func() time.Time
 }
 
 func (d Deps) check() error {
-	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry and Auth are required")
+	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
+		d.Audit == nil || d.Photos == nil {
+		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit and Photos are required")
 	}
 	return nil
 }
@@ -71,6 +76,7 @@ func New(d Deps) (*Server, error) {
 
 	api := e.Group("/api/v1", limitBody(int64(d.Config.BodyLimit)))
 	s.authRoutes(api)
+	s.photoRoutes(api)
 	return s, nil
 }
 

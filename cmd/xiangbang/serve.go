@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -14,7 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/xiangbang/xiangbang/handlers"
+	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/photo"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -91,8 +94,20 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	auditLog, err := audit.New(a.db, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	disk, err := photo.NewDisk(filepath.Join(a.cfg.DataDir, "photos"))
+	if err != nil {
+		return nil, nil, err
+	}
+	photos, err := photo.New(a.db, disk, int64(a.cfg.UploadLimit))
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := handlers.New(handlers.Deps{
-		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc,
+		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: auditLog, Photos: photos,
 	})
 	if err != nil {
 		return nil, nil, err

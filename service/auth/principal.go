@@ -3,7 +3,10 @@
 // the Principal every handler and store query is scoped by.
 package auth
 
-import "github.com/xiangbang/xiangbang/model"
+import (
+	"github.com/xiangbang/xiangbang/model"
+	"github.com/xiangbang/xiangbang/service/audit"
+)
 
 // Roles a principal can have.
 const (
@@ -62,4 +65,9 @@ func (p Principal) ActorID() int64 {
 		return p.CadreID
 	}
 	return p.UserID
+}
+
+// Actor is the principal as the audit log names it.
+func (p Principal) Actor() audit.Actor {
+	return audit.Actor{Kind: p.ActorKind(), ID: p.ActorID(), Name: p.Name}
 }
