@@ -18,8 +18,8 @@ import (
 	"github.com/xiangbang/xiangbang/model/modeltest"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
-	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/kv"
+	"github.com/xiangbang/xiangbang/service/photo"
 )
 
 func TestMain(m *testing.M) {

@@ -17,8 +17,8 @@ import (
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
-	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/kv"
+	"github.com/xiangbang/xiangbang/service/photo"
 )
 
 // Deps are what the handlers need; New refuses missing ones.
