@@ -24,6 +24,7 @@ type Policy struct {
 	PriorityVillage PriorityVillageRule `yaml:"priority_village"`
 	VisitPeriods    []VisitPeriod       `yaml:"visit_periods"`
 	VisitDueSoon    int                 `yaml:"visit_due_soon_days"`
+	Visits          VisitRules          `yaml:"visit_rules"`
 	Deadlines       Deadlines           `yaml:"deadlines"`
 	Holidays        []string            `yaml:"holidays"`
 
@@ -62,6 +63,22 @@ type VisitPeriod struct {
 	Class  string `yaml:"class"`
 	Days   int    `yaml:"days"`
 }
+
+// VisitRules say when a recorded visit is flagged or refused. Far and
+// missing locations are flagged for officials, never refused; a phone clock
+// too far ahead, or a record too old to be checked, is refused.
+type VisitRules struct {
+	FarMetres           int `yaml:"far_metres"`             // farther than this from the household's location: flagged "far"
+	MaxClockSkewMinutes int `yaml:"max_clock_skew_minutes"` // visited_at may be this far ahead of the server's clock
+	MaxAgeDays          int `yaml:"max_age_days"`           // visits older than this are refused
+}
+
+// Defaults of VisitRules, used when a policy file leaves them out.
+const (
+	DefaultVisitFarMetres  = 500
+	DefaultVisitClockSkew  = 10
+	DefaultVisitMaxAgeDays = 90
+)
 
 // Deadlines are case deadlines in working days.
 type Deadlines struct {
@@ -132,6 +149,7 @@ func (p *Policy) check() error {
 	if p.VisitDueSoon < 0 {
 		errs = append(errs, errors.New("visit_due_soon_days must not be negative"))
 	}
+	errs = append(errs, p.Visits.check())
 	d := p.Deadlines
 	if d.ReportAcknowledgeDays < 1 || d.ReportResolveDays < d.ReportAcknowledgeDays || d.RiskCheckDays < 1 || d.RiskDecideDays < d.RiskCheckDays {
 		errs = append(errs, errors.New("deadlines: each at least 1 day, and the final deadline not before the first"))
@@ -144,6 +162,23 @@ func (p *Policy) check() error {
 		p.holidays[h] = true
 	}
 	return errors.Join(errs...)
+}
+
+// check fills left-out rules with the defaults and refuses nonsense.
+func (v *VisitRules) check() error {
+	if v.FarMetres == 0 {
+		v.FarMetres = DefaultVisitFarMetres
+	}
+	if v.MaxClockSkewMinutes == 0 {
+		v.MaxClockSkewMinutes = DefaultVisitClockSkew
+	}
+	if v.MaxAgeDays == 0 {
+		v.MaxAgeDays = DefaultVisitMaxAgeDays
+	}
+	if v.FarMetres < 0 || v.MaxClockSkewMinutes < 0 || v.MaxAgeDays < 1 || v.MaxAgeDays > 3660 {
+		return errors.New("visit_rules: far_metres and max_clock_skew_minutes must not be negative, max_age_days 1..3660")
+	}
+	return nil
 }
 
 // ThresholdFor returns the rule for a village code and year: the longest

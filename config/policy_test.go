@@ -63,3 +63,43 @@ func TestShippedSubsidyItems(t *testing.T) {
 		t.Fatalf("%d items; DOMAIN.md lists at least 15", len(items))
 	}
 }
+
+func TestVisitRules(t *testing.T) {
+	base := "thresholds:\n  - {region: \"\", year: 2024, monitoring_line_yuan: 8000, priority_income_yuan: 10000}\n" +
+		"deadlines: {report_acknowledge_days: 1, report_resolve_days: 2, risk_check_days: 1, risk_decide_days: 2}\n"
+	tests := []struct {
+		name    string
+		body    string
+		want    VisitRules
+		wantErr bool
+	}{
+		{"shipped", "", VisitRules{FarMetres: 500, MaxClockSkewMinutes: 10, MaxAgeDays: 90}, false},
+		{"left out: defaults", base, VisitRules{FarMetres: 500, MaxClockSkewMinutes: 10, MaxAgeDays: 90}, false},
+		{"set", base + "visit_rules: {far_metres: 800, max_clock_skew_minutes: 5, max_age_days: 30}\n",
+			VisitRules{FarMetres: 800, MaxClockSkewMinutes: 5, MaxAgeDays: 30}, false},
+		{"negative distance", base + "visit_rules: {far_metres: -1}\n", VisitRules{}, true},
+		{"absurd age", base + "visit_rules: {max_age_days: 5000}\n", VisitRules{}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := ""
+			if tc.body != "" {
+				path = filepath.Join(t.TempDir(), "p.yaml")
+				os.WriteFile(path, []byte(tc.body), 0o600)
+			}
+			p, err := LoadPolicy(path)
+			if tc.wantErr {
+				if err == nil {
+					t.Fatal("accepted")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Visits != tc.want {
+				t.Fatalf("visit rules %+v, want %+v", p.Visits, tc.want)
+			}
+		})
+	}
+}

@@ -41,6 +41,7 @@ type Visit struct {
 	ConfirmedAt       *time.Time
 	ConfirmedByUserID *int64
 	ConfirmationNote  string
+	CorrectsID        *int64 // the revision this one corrected
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }

@@ -1,0 +1,270 @@
+package risk
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/xiangbang/xiangbang/model"
+	"github.com/xiangbang/xiangbang/model/pii"
+	"github.com/xiangbang/xiangbang/service/audit"
+	"github.com/xiangbang/xiangbang/service/push"
+)
+
+// Summary says what a recomputation changed.
+type Summary struct {
+	Households      int            `json:"households"` // households with income facts judged
+	Raised          map[string]int `json:"raised"`     // new flags by kind
+	Cleared         map[string]int `json:"cleared"`    // flags no longer standing, by kind
+	Elevated        int            `json:"elevated"`   // households moved to 提级帮扶
+	VillagesRaised  int            `json:"villages_raised"`
+	VillagesCleared int            `json:"villages_cleared"`
+	Notified        int            `json:"notified"` // outbox rows queued for cadres
+	TookMS          int64          `json:"took_ms"`
+}
+
+// target is the set of households one run judges: one household, or every
+// household under a region prefix ("" is everything).
+type target struct {
+	household int64
+	prefix    string
+}
+
+// on restricts a statement to the target, given the qualified household id
+// column and, when the table has one, its region column ("" makes it look
+// the region up through households).
+func (t target) on(idCol, regionCol string) (string, []any) {
+	switch {
+	case t.household != 0:
+		return idCol + " = ?", []any{t.household}
+	case t.prefix == "":
+		return "1 = 1", nil
+	case regionCol != "":
+		return regionCol + " LIKE ?", []any{t.prefix + "%"}
+	}
+	return idCol + " IN (SELECT id FROM households WHERE region_code LIKE ?)", []any{t.prefix + "%"}
+}
+
+// RecomputeHousehold judges one household's income flags inside tx, the
+// transaction that changed its inputs (an income record, a plan, a
+// pairing). Callers outside this package (pairing imports, the console)
+// call it in their own transactions.
+func (s *Service) RecomputeHousehold(ctx context.Context, tx *model.DB, householdID int64) (Summary, error) {
+	return s.recompute(ctx, tx, target{household: householdID})
+}
+
+// RecomputeRegion judges every household under a region prefix (a county
+// for the nightly scheduler, "" for the whole deployment) and the priority
+// villages there, in one transaction, and writes one audit entry for the run.
+func (s *Service) RecomputeRegion(ctx context.Context, who audit.Actor, prefix string) (Summary, error) {
+	if !validPrefix(prefix) {
+		return Summary{}, errBadRegion
+	}
+	var sum Summary
+	err := s.db.Tx(ctx, func(tx *model.DB) error {
+		var err error
+		if sum, err = s.recompute(ctx, tx, target{prefix: prefix}); err != nil {
+			return err
+		}
+		if sum.VillagesRaised, sum.VillagesCleared, err = s.recomputeVillages(ctx, tx, prefix); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, who, audit.Event{Action: "flags.recompute", TargetKind: "region", RegionCode: prefix, Detail: sum})
+	})
+	return sum, err
+}
+
+func newRunID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// recompute is the household part of a run: facts once, then per flag one
+// UPDATE clearing what no longer holds and one INSERT ... SELECT raising
+// what newly holds, then 提级帮扶 for households under the line or falling,
+// then one notice per new flag to the household's responsible cadres.
+func (s *Service) recompute(ctx context.Context, tx *model.DB, t target) (Summary, error) {
+	started := time.Now()
+	sum := Summary{Raised: map[string]int{}, Cleared: map[string]int{}}
+	run := newRunID()
+	now := s.now().UTC().Truncate(time.Millisecond)
+	db := tx.WithContext(ctx)
+
+	n, err := s.writeFacts(ctx, tx, run, t)
+	if err != nil {
+		return sum, fmt.Errorf("risk: facts: %w", err)
+	}
+	sum.Households = int(n)
+	defer func() { // the scratch rows never outlive the run, whatever happens
+		db.Exec("DELETE FROM flag_facts WHERE run_id = ?", run)
+	}()
+
+	key := concat(tx.Dialect, text(tx.Dialect, "f.household_id"), "':'", "?")
+	detail := concat(tx.Dialect,
+		`'{"per_capita_fen":'`, text(tx.Dialect, "f.per_capita_fen"),
+		`',"previous_fen":'`, text(tx.Dialect, "f.previous_fen"),
+		`',"line_fen":'`, text(tx.Dialect, "f.line_fen"),
+		`',"priority_fen":'`, text(tx.Dialect, "f.priority_fen"),
+		`',"growth_bp":'`, text(tx.Dialect, "f.growth_bp"),
+		`',"has_plan":'`, text(tx.Dialect, "f.has_plan"),
+		`',"has_leader":'`, text(tx.Dialect, "f.has_leader"), `'}'`)
+	flaggedIn, flaggedArgs := t.on("household_flags.household_id", "")
+	for _, r := range rules {
+		// Clearing first also clears a flag whose year moved on (a new
+		// year's record), so that the raise below stamps it with the new year.
+		res := db.Exec(`UPDATE household_flags SET cleared_at = ?, active_key = NULL
+			WHERE cleared_at IS NULL AND flag = ? AND `+flaggedIn+`
+			AND NOT EXISTS (SELECT 1 FROM flag_facts f WHERE f.run_id = ? AND f.household_id = household_flags.household_id
+				AND f.year = household_flags.year AND `+r.cond+`)`,
+			append(append([]any{now, r.flag}, flaggedArgs...), run)...)
+		if res.Error != nil {
+			return sum, fmt.Errorf("risk: clear %s: %w", r.flag, res.Error)
+		}
+		sum.Cleared[r.flag] = int(res.RowsAffected)
+		res = db.Exec(`INSERT INTO household_flags (household_id, flag, year, detail, raised_at, active_key)
+			SELECT f.household_id, ?, f.year, `+detail+`, ?, `+key+`
+			FROM flag_facts f
+			WHERE f.run_id = ? AND `+r.cond+`
+			AND NOT EXISTS (SELECT 1 FROM household_flags hf WHERE hf.household_id = f.household_id AND hf.flag = ? AND hf.cleared_at IS NULL)`,
+			r.flag, now, r.flag, run, r.flag)
+		if res.Error != nil {
+			return sum, fmt.Errorf("risk: raise %s: %w", r.flag, res.Error)
+		}
+		sum.Raised[r.flag] = int(res.RowsAffected)
+	}
+
+	// 提级帮扶 follows from the rule (DOMAIN.md); it is never lowered here,
+	// because leaving it (有序退出) is an official's decision.
+	res := db.Exec(`UPDATE households SET support_level = ?, updated_at = ?
+		WHERE support_level <> ? AND id IN (SELECT f.household_id FROM flag_facts f WHERE f.run_id = ? AND (`+condUnder+` OR `+condFell+`))`,
+		model.SupportElevated, now, model.SupportElevated, run)
+	if res.Error != nil {
+		return sum, fmt.Errorf("risk: elevate: %w", res.Error)
+	}
+	sum.Elevated = int(res.RowsAffected)
+
+	if sum.Notified, err = s.notifyRaised(ctx, tx, t, now); err != nil {
+		return sum, fmt.Errorf("risk: notify: %w", err)
+	}
+	sum.TookMS = time.Since(started).Milliseconds()
+	return sum, nil
+}
+
+// writeFacts stores each target household's latest year of income with the
+// year before and the thresholds that apply, in one INSERT ... SELECT.
+func (s *Service) writeFacts(ctx context.Context, tx *model.DB, run string, t target) (int64, error) {
+	db := tx.WithContext(ctx)
+	var span struct{ Lo, Hi *int }
+	q := db.Table("income_records").Select("MIN(year) AS lo, MAX(year) AS hi").Where("is_current = ?", true)
+	if t.household != 0 {
+		q = q.Where("household_id = ?", t.household)
+	}
+	if err := q.Scan(&span).Error; err != nil {
+		return 0, err
+	}
+	if span.Lo == nil {
+		return 0, nil
+	}
+	line, priority, growth, caseArgs := thresholdCases(s.policy, "h.region_code", "cur.year", *span.Lo, *span.Hi)
+	where, whereArgs := t.on("h.id", "h.region_code")
+	args := []any{run}
+	args = append(args, caseArgs...)
+	args = append(args, model.RoleLeader, true, true, "active")
+	args = append(args, whereArgs...)
+	args = append(args, true)
+	res := db.Exec(`INSERT INTO flag_facts (run_id, household_id, year, per_capita_fen, previous_fen, line_fen, priority_fen, growth_bp, has_plan, has_leader)
+		SELECT ?, h.id, cur.year, cur.per_capita_fen, prev.per_capita_fen, `+line+`, `+priority+`, `+growth+`,
+			CASE WHEN EXISTS (SELECT 1 FROM income_plans ip WHERE ip.household_id = h.id) THEN 1 ELSE 0 END,
+			CASE WHEN EXISTS (SELECT 1 FROM pairings lp WHERE lp.household_id = h.id AND lp.role = ? AND lp.ended_on IS NULL) THEN 1 ELSE 0 END
+		FROM households h
+		JOIN income_records cur ON cur.household_id = h.id AND cur.is_current = ?
+		LEFT JOIN income_records prev ON prev.household_id = h.id AND prev.is_current = ? AND prev.year = cur.year - 1
+		WHERE h.status = ? AND `+where+`
+		AND cur.year = (SELECT MAX(x.year) FROM income_records x WHERE x.household_id = h.id AND x.is_current = ?)`, args...)
+	return res.RowsAffected, res.Error
+}
+
+// notifyRaised queues one notice per flag raised in this run (raised_at is
+// the run's instant) to the household's responsible cadres. The dedupe key
+// flag:<household>:<flag>:<year> means a flag that clears and comes back in
+// the same year is not announced twice.
+func (s *Service) notifyRaised(ctx context.Context, tx *model.DB, t target, now time.Time) (int, error) {
+	where, args := t.on("hf.household_id", "")
+	var raised []struct {
+		HouseholdID int64
+		Flag        string
+		Year        int
+		HeadName    string
+		CadreID     int64
+	}
+	err := tx.WithContext(ctx).Raw(`SELECT hf.household_id, hf.flag, hf.year, h.head_name, p.cadre_id
+		FROM household_flags hf
+		JOIN households h ON h.id = hf.household_id
+		JOIN pairings p ON p.household_id = hf.household_id AND p.role = ? AND p.ended_on IS NULL
+		WHERE hf.raised_at = ? AND hf.cleared_at IS NULL AND `+where,
+		append([]any{model.RoleResponsible, now}, args...)...).Scan(&raised).Error
+	if err != nil || len(raised) == 0 {
+		return 0, err
+	}
+	notices := make([]push.CadreNotice, 0, len(raised))
+	for _, r := range raised {
+		notices = append(notices, push.CadreNotice{CadreID: r.CadreID, Notice: push.Notice{
+			Kind:      "household_flag",
+			DedupeKey: fmt.Sprintf("flag:%d:%s:%d", r.HouseholdID, r.Flag, r.Year),
+			Data: map[string]string{
+				"title":     "结对户风险提示",
+				"household": pii.MaskName(r.HeadName) + "户",
+				"flag":      model.FlagNames[r.Flag],
+				"year":      strconv.Itoa(r.Year) + "年",
+				"remark":    "请尽快入户核实，制定或调整帮扶措施",
+			},
+			Page: fmt.Sprintf("pages/cadre/household?id=%d", r.HouseholdID),
+		}})
+	}
+	return push.EnqueueCadres(ctx, tx, notices)
+}
+
+// recomputeVillages raises and clears 重点村 (file 002) under prefix: the
+// people of monitored households over the monitored share of the village's
+// rural population, or 脱贫 and monitored people at the covered share or more
+// and at least the minimum number. Villages without a rural population on
+// file cannot be judged and are left alone.
+func (s *Service) recomputeVillages(ctx context.Context, tx *model.DB, prefix string) (raised, cleared int, err error) {
+	rule := s.policy.PriorityVillage
+	monitoredBP := int64(rule.MonitoredSharePercent*100 + 0.5)
+	coveredBP := int64(rule.CoveredSharePercent*100 + 0.5)
+	qualifying := `SELECT r.code, r.rural_population, s.monitored, s.covered FROM regions r
+		JOIN (SELECT region_code, SUM(CASE WHEN class <> ? THEN size ELSE 0 END) AS monitored, SUM(size) AS covered
+			FROM households WHERE status = ? AND region_code LIKE ? GROUP BY region_code) s ON s.region_code = r.code
+		WHERE r.level = ? AND r.rural_population > 0
+		AND (s.monitored * 10000 > ? * r.rural_population OR (s.covered * 10000 >= ? * r.rural_population AND s.covered >= ?))`
+	qArgs := []any{model.ClassPovertyAlleviated, "active", prefix + "%", model.LevelVillage, monitoredBP, coveredBP, rule.CoveredMinPeople}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	db := tx.WithContext(ctx)
+	res := db.Exec(`UPDATE village_flags SET cleared_at = ?, active_key = NULL
+		WHERE cleared_at IS NULL AND flag = ? AND region_code LIKE ?
+		AND region_code NOT IN (SELECT q.code FROM (`+qualifying+`) q)`,
+		append([]any{now, model.FlagPriorityVillage, prefix + "%"}, qArgs...)...)
+	if res.Error != nil {
+		return 0, 0, res.Error
+	}
+	cleared = int(res.RowsAffected)
+	d := tx.Dialect
+	detail := concat(d, `'{"monitored_people":'`, text(d, "q.monitored"), `',"covered_people":'`, text(d, "q.covered"),
+		`',"rural_population":'`, text(d, "q.rural_population"), `'}'`)
+	args := []any{model.FlagPriorityVillage, s.today().Year, now, model.FlagPriorityVillage}
+	args = append(args, qArgs...)
+	args = append(args, model.FlagPriorityVillage)
+	res = db.Exec(`INSERT INTO village_flags (region_code, flag, year, detail, raised_at, active_key)
+		SELECT q.code, ?, ?, `+detail+`, ?, `+concat(d, "q.code", "':'", "?")+`
+		FROM (`+qualifying+`) q
+		WHERE NOT EXISTS (SELECT 1 FROM village_flags v WHERE v.region_code = q.code AND v.flag = ? AND v.cleared_at IS NULL)`, args...)
+	if res.Error != nil {
+		return 0, 0, res.Error
+	}
+	return int(res.RowsAffected), cleared, nil
+}
