@@ -20,6 +20,8 @@ import (
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/risk"
+	"github.com/xiangbang/xiangbang/service/visits"
 )
 
 func TestMain(m *testing.M) {
@@ -73,8 +75,18 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	policy := config.DefaultPolicy()
+	visitSvc, err := visits.New(db, visits.Options{Policy: policy, Audit: auditLog, Location: cfg.Location(),
+		PaymentGraceDays: cfg.PaymentGraceDays})
+	if err != nil {
+		t.Fatal(err)
+	}
+	riskSvc, err := risk.New(db, risk.Options{Policy: policy, Audit: auditLog, Location: cfg.Location()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logBuf, nil)), DB: db, KV: store,
-		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos})
+		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Visits: visitSvc, Risk: riskSvc})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,8 @@ import (
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/risk"
+	"github.com/xiangbang/xiangbang/service/visits"
 )
 
 // Deps are what the handlers need; New refuses missing ones.
@@ -31,13 +33,15 @@ type Deps struct {
 	Auth     *auth.Service
 	Audit    *audit.Log
 	Photos   *photo.Service
+	Visits   *visits.Service
+	Risk     *risk.Service
 	Now      func() time.Time
 }
 
 func (d Deps) check() error {
 	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
-		d.Audit == nil || d.Photos == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit and Photos are required")
+		d.Audit == nil || d.Photos == nil || d.Visits == nil || d.Risk == nil {
+		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, Visits and Risk are required")
 	}
 	return nil
 }
@@ -77,6 +81,7 @@ func New(d Deps) (*Server, error) {
 	api := e.Group("/api/v1", limitBody(int64(d.Config.BodyLimit)))
 	s.authRoutes(api)
 	s.photoRoutes(api)
+	s.cadreRoutes(api)
 	return s, nil
 }
 

@@ -18,6 +18,8 @@ import (
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/risk"
+	"github.com/xiangbang/xiangbang/service/visits"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -106,8 +108,18 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	visitSvc, err := visits.New(a.db, visits.Options{Policy: a.policy, Audit: auditLog, Location: a.cfg.Location(),
+		PaymentGraceDays: a.cfg.PaymentGraceDays})
+	if err != nil {
+		return nil, nil, err
+	}
+	riskSvc, err := risk.New(a.db, risk.Options{Policy: a.policy, Audit: auditLog, Location: a.cfg.Location()})
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := handlers.New(handlers.Deps{
 		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: auditLog, Photos: photos,
+		Visits: visitSvc, Risk: riskSvc,
 	})
 	if err != nil {
 		return nil, nil, err

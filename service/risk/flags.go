@@ -7,6 +7,8 @@ import (
 
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
+	"github.com/xiangbang/xiangbang/service/audit"
+	"github.com/xiangbang/xiangbang/service/auth"
 )
 
 // FlagFilter narrows the officials' list of flagged households.
@@ -73,10 +75,24 @@ func checkFilter(f *FlagFilter) (int64, error) {
 	return after, nil
 }
 
-// FlaggedHouseholds lists households in scope with standing flags, by
-// household id, a page at a time; it returns the next page's cursor ("" at
-// the end).
-func (s *Service) FlaggedHouseholds(ctx context.Context, scope model.Scope, f FlagFilter) ([]FlaggedHousehold, string, error) {
+// FlaggedHouseholds lists households in the caller's scope with standing
+// flags, by household id, a page at a time; it returns the next page's
+// cursor ("" at the end). The read (names and incomes) is audited.
+func (s *Service) FlaggedHouseholds(ctx context.Context, p auth.Principal, f FlagFilter) ([]FlaggedHousehold, string, error) {
+	items, next, err := s.flaggedHouseholds(ctx, p.Scope(), f)
+	if err != nil {
+		return nil, "", err
+	}
+	region := f.Region
+	if region == "" {
+		region = p.RegionScope
+	}
+	err = s.audit.Record(ctx, nil, p.Actor(), audit.Event{Action: "flags.list", TargetKind: "household", RegionCode: region,
+		Detail: map[string]any{"flag": f.Flag, "count": len(items)}})
+	return items, next, err
+}
+
+func (s *Service) flaggedHouseholds(ctx context.Context, scope model.Scope, f FlagFilter) ([]FlaggedHousehold, string, error) {
 	after, err := checkFilter(&f)
 	if err != nil {
 		return nil, "", err
