@@ -78,14 +78,44 @@ func EnqueueCadres(ctx context.Context, tx *model.DB, notices []CadreNotice) (in
 	}
 	written := 0
 	for start := 0; start < len(rows); start += batchChunk {
-		chunk := rows[start:min(start+batchChunk, len(rows))]
-		res := tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&chunk)
-		if res.Error != nil {
-			return written, res.Error
+		chunk, err := fresh(ctx, tx, rows[start:min(start+batchChunk, len(rows))])
+		if err != nil || len(chunk) == 0 {
+			return written, err
 		}
-		written += int(res.RowsAffected)
+		// DoNothing still guards against a writer racing us; the count comes
+		// from the rows checked fresh, because MySQL's "ON DUPLICATE KEY
+		// UPDATE id = id" reports a skipped duplicate as affected.
+		if err := tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&chunk).Error; err != nil {
+			return written, err
+		}
+		written += len(chunk)
 	}
 	return written, nil
+}
+
+// fresh drops the rows whose dedupe key is already queued (or is repeated
+// within rows).
+func fresh(ctx context.Context, tx *model.DB, rows []model.OutboxMessage) ([]model.OutboxMessage, error) {
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.DedupeKey
+	}
+	var have []string
+	if err := tx.WithContext(ctx).Model(&model.OutboxMessage{}).Where("dedupe_key IN ?", keys).Pluck("dedupe_key", &have).Error; err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(have)+len(rows))
+	for _, k := range have {
+		seen[k] = true
+	}
+	out := rows[:0:0]
+	for _, r := range rows {
+		if !seen[r.DedupeKey] {
+			seen[r.DedupeKey] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // addressOf is Enqueue's choice of channel: the official account for
