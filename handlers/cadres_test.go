@@ -192,8 +192,8 @@ func TestIncomeRecordsAndFlags(t *testing.T) {
 		if hh.SupportLevel != model.SupportElevated {
 			t.Fatal("a household under the line was not moved to 提级帮扶")
 		}
-		if n := count(t, db, "push_outbox", "kind = ? AND dedupe_key LIKE ?", "household_flag", fmt.Sprintf("flag:%d:under_line:%d:%%", w.paired.ID, year)); n != 1 {
-			t.Fatalf("%d notices of the new flag to the cadre, want 1", n)
+		if n := count(t, db, "push_outbox", "kind = ? AND dedupe_key LIKE ?", "household_flags", fmt.Sprintf("flags:%d:%%", w.cadre.ID)); n != 1 {
+			t.Fatalf("%d notices of the new flags to the cadre, want 1", n)
 		}
 		// The phone sends it again: nothing changes.
 		r = w.h.do("POST", path, body(1400000), w.cadreTok)

@@ -37,6 +37,7 @@ type HouseholdFlag struct {
 	RaisedAt    time.Time
 	ClearedAt   *time.Time
 	ActiveKey   *string
+	RunID       *string // the recomputation that raised it (service/risk)
 }
 
 // TableName names the table.

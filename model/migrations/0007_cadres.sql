@@ -10,6 +10,15 @@ CREATE UNIQUE INDEX uq_visits_revision ON visits (root_id, revision);
 -- the index alone, one range per household.
 CREATE INDEX idx_visits_last ON visits (household_id, is_current, visited_at, confirmation);
 
+-- The recomputation run that raised a flag, so that the run can tell the
+-- cadres exactly what it raised (and an audit can trace it).
+ALTER TABLE household_flags ADD COLUMN run_id CHAR(32) NULL;
+CREATE INDEX idx_household_flags_run ON household_flags (run_id);
+
+-- Each household's current income by year, read from the index alone: the
+-- latest year, and the year before, for the flag recomputation.
+CREATE INDEX idx_income_records_current ON income_records (household_id, is_current, year, per_capita_fen);
+
 -- Scratch rows of one flag recomputation: each household's latest income
 -- facts and the thresholds that apply to it, written once per run (one
 -- INSERT ... SELECT) so the raise and clear statements compare columns

@@ -3,10 +3,14 @@ package risk
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/pii"
@@ -33,19 +37,22 @@ type target struct {
 	prefix    string
 }
 
-// on restricts a statement to the target, given the qualified household id
-// column and, when the table has one, its region column ("" makes it look
-// the region up through households).
-func (t target) on(idCol, regionCol string) (string, []any) {
+// on restricts a statement to the target, given the qualified household
+// id column and, when the table has one, its region column ("" makes it
+// look the region up through households). The values are written into the
+// SQL: they are an integer and a prefix of digits (RecomputeRegion checks
+// it), never text from a request, and written in, MySQL plans the LIKE as
+// an index range, which a placeholder of a prepared statement does not.
+func (t target) on(idCol, regionCol string) string {
 	switch {
 	case t.household != 0:
-		return idCol + " = ?", []any{t.household}
+		return idCol + " = " + strconv.FormatInt(t.household, 10)
 	case t.prefix == "":
-		return "1 = 1", nil
+		return "1 = 1"
 	case regionCol != "":
-		return regionCol + " LIKE ?", []any{t.prefix + "%"}
+		return regionCol + " LIKE '" + t.prefix + "%'"
 	}
-	return idCol + " IN (SELECT id FROM households WHERE region_code LIKE ?)", []any{t.prefix + "%"}
+	return idCol + " IN (SELECT id FROM households WHERE region_code LIKE '" + t.prefix + "%')"
 }
 
 // RecomputeHousehold judges one household's income flags inside tx, the
@@ -64,7 +71,7 @@ func (s *Service) RecomputeRegion(ctx context.Context, who audit.Actor, prefix s
 		return Summary{}, errBadRegion
 	}
 	var sum Summary
-	err := s.db.Tx(ctx, func(tx *model.DB) error {
+	err := s.regionTx(ctx, func(tx *model.DB) error {
 		var err error
 		if sum, err = s.recompute(ctx, tx, target{prefix: prefix}); err != nil {
 			return err
@@ -75,6 +82,21 @@ func (s *Service) RecomputeRegion(ctx context.Context, who audit.Actor, prefix s
 		return s.audit.Record(ctx, tx, who, audit.Event{Action: "flags.recompute", TargetKind: "region", RegionCode: prefix, Detail: sum})
 	})
 	return sum, err
+}
+
+// regionTx runs a region's recomputation in one transaction. On MySQL it
+// reads committed data: under the default REPEATABLE READ, INSERT ...
+// SELECT share-locks every row it reads, a county's incomes, pairings and
+// plans, holding up cadres' writes for the whole run. Nothing here needs
+// more than each statement seeing committed rows; a change that races the
+// run recomputes its own household.
+func (s *Service) regionTx(ctx context.Context, fn func(tx *model.DB) error) error {
+	if s.db.Dialect != model.MySQL {
+		return s.db.Tx(ctx, fn)
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&model.DB{DB: tx, Dialect: s.db.Dialect})
+	}, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 }
 
 func newRunID() string {
@@ -112,7 +134,7 @@ func (s *Service) recompute(ctx context.Context, tx *model.DB, t target) (Summar
 		`',"growth_bp":'`, text(tx.Dialect, "f.growth_bp"),
 		`',"has_plan":'`, text(tx.Dialect, "f.has_plan"),
 		`',"has_leader":'`, text(tx.Dialect, "f.has_leader"), `'}'`)
-	flaggedIn, flaggedArgs := t.on("household_flags.household_id", "")
+	flaggedIn := t.on("household_flags.household_id", "")
 	for _, r := range rules {
 		// Clearing first also clears a flag whose year moved on (a new
 		// year's record), so that the raise below stamps it with the new year.
@@ -120,13 +142,13 @@ func (s *Service) recompute(ctx context.Context, tx *model.DB, t target) (Summar
 			WHERE cleared_at IS NULL AND flag = ? AND `+flaggedIn+`
 			AND NOT EXISTS (SELECT 1 FROM flag_facts f WHERE f.run_id = ? AND f.household_id = household_flags.household_id
 				AND f.year = household_flags.year AND `+r.cond+`)`,
-			append(append([]any{now, r.flag}, flaggedArgs...), run)...)
+			now, r.flag, run)
 		if res.Error != nil {
 			return sum, fmt.Errorf("risk: clear %s: %w", r.flag, res.Error)
 		}
 		sum.Cleared[r.flag] = int(res.RowsAffected)
-		res = db.Exec(`INSERT INTO household_flags (household_id, flag, year, detail, raised_at, active_key)
-			SELECT f.household_id, ?, f.year, `+detail+`, ?, `+key+`
+		res = db.Exec(`INSERT INTO household_flags (household_id, flag, year, detail, raised_at, active_key, run_id)
+			SELECT f.household_id, ?, f.year, `+detail+`, ?, `+key+`, f.run_id
 			FROM flag_facts f
 			WHERE f.run_id = ? AND `+r.cond+`
 			AND NOT EXISTS (SELECT 1 FROM household_flags hf WHERE hf.household_id = f.household_id AND hf.flag = ? AND hf.cleared_at IS NULL)`,
@@ -140,14 +162,15 @@ func (s *Service) recompute(ctx context.Context, tx *model.DB, t target) (Summar
 	// 提级帮扶 follows from the rule (DOMAIN.md); it is never lowered here,
 	// because leaving it (有序退出) is an official's decision.
 	res := db.Exec(`UPDATE households SET support_level = ?, updated_at = ?
-		WHERE support_level <> ? AND id IN (SELECT f.household_id FROM flag_facts f WHERE f.run_id = ? AND (`+condUnder+` OR `+condFell+`))`,
+		WHERE support_level <> ? AND `+t.on("households.id", "households.region_code")+`
+		AND EXISTS (SELECT 1 FROM flag_facts f WHERE f.run_id = ? AND f.household_id = households.id AND (`+condUnder+` OR `+condFell+`))`,
 		model.SupportElevated, now, model.SupportElevated, run)
 	if res.Error != nil {
 		return sum, fmt.Errorf("risk: elevate: %w", res.Error)
 	}
 	sum.Elevated = int(res.RowsAffected)
 
-	if sum.Notified, err = s.notifyRaised(ctx, tx, t, now); err != nil {
+	if sum.Notified, err = s.notifyRaised(ctx, tx, run); err != nil {
 		return sum, fmt.Errorf("risk: notify: %w", err)
 	}
 	sum.TookMS = time.Since(started).Milliseconds()
@@ -155,7 +178,9 @@ func (s *Service) recompute(ctx context.Context, tx *model.DB, t target) (Summar
 }
 
 // writeFacts stores each target household's latest year of income with the
-// year before and the thresholds that apply, in one INSERT ... SELECT.
+// year before and the thresholds that apply, in one INSERT ... SELECT. The
+// thresholds are CASE expressions with the policy's numbers written in
+// (integers and digit prefixes: see target.on for why).
 func (s *Service) writeFacts(ctx context.Context, tx *model.DB, run string, t target) (int64, error) {
 	db := tx.WithContext(ctx)
 	var span struct{ Lo, Hi *int }
@@ -169,13 +194,7 @@ func (s *Service) writeFacts(ctx context.Context, tx *model.DB, run string, t ta
 	if span.Lo == nil {
 		return 0, nil
 	}
-	line, priority, growth, caseArgs := thresholdCases(s.policy, "h.region_code", "cur.year", *span.Lo, *span.Hi)
-	where, whereArgs := t.on("h.id", "h.region_code")
-	args := []any{run}
-	args = append(args, caseArgs...)
-	args = append(args, model.RoleLeader, true, true, "active")
-	args = append(args, whereArgs...)
-	args = append(args, true)
+	line, priority, growth := thresholdCases(s.policy, "h.region_code", "cur.year", *span.Lo, *span.Hi)
 	res := db.Exec(`INSERT INTO flag_facts (run_id, household_id, year, per_capita_fen, previous_fen, line_fen, priority_fen, growth_bp, has_plan, has_leader)
 		SELECT ?, h.id, cur.year, cur.per_capita_fen, prev.per_capita_fen, `+line+`, `+priority+`, `+growth+`,
 			CASE WHEN EXISTS (SELECT 1 FROM income_plans ip WHERE ip.household_id = h.id) THEN 1 ELSE 0 END,
@@ -183,46 +202,62 @@ func (s *Service) writeFacts(ctx context.Context, tx *model.DB, run string, t ta
 		FROM households h
 		JOIN income_records cur ON cur.household_id = h.id AND cur.is_current = ?
 		LEFT JOIN income_records prev ON prev.household_id = h.id AND prev.is_current = ? AND prev.year = cur.year - 1
-		WHERE h.status = ? AND `+where+`
-		AND cur.year = (SELECT MAX(x.year) FROM income_records x WHERE x.household_id = h.id AND x.is_current = ?)`, args...)
+		WHERE h.status = ? AND `+t.on("h.id", "h.region_code")+`
+		AND cur.year = (SELECT MAX(x.year) FROM income_records x WHERE x.household_id = h.id AND x.is_current = ?)`,
+		run, model.RoleLeader, true, true, "active", true)
 	return res.RowsAffected, res.Error
 }
 
-// notifyRaised queues one notice per flag raised in this run (raised_at is
-// the run's instant) to the household's responsible cadres. The dedupe key
-// flag:<household>:<flag>:<year> means a flag that clears and comes back in
-// the same year is not announced twice.
-func (s *Service) notifyRaised(ctx context.Context, tx *model.DB, t target, now time.Time) (int, error) {
-	where, args := t.on("hf.household_id", "")
+// notifyRaised tells each responsible cadre, in one notice per cadre and
+// run, which of their households got new flags in this run. One notice per flag would bury a cadre in messages on a
+// county's first run and spend a subscribe-message consent on each; a flag
+// is raised once while it stands, so no flag is announced twice.
+func (s *Service) notifyRaised(ctx context.Context, tx *model.DB, run string) (int, error) {
 	var raised []struct {
 		HouseholdID int64
 		Flag        string
-		Year        int
 		HeadName    string
 		CadreID     int64
 	}
-	err := tx.WithContext(ctx).Raw(`SELECT hf.household_id, hf.flag, hf.year, h.head_name, p.cadre_id
+	err := tx.WithContext(ctx).Raw(`SELECT hf.household_id, hf.flag, h.head_name, p.cadre_id
 		FROM household_flags hf
 		JOIN households h ON h.id = hf.household_id
 		JOIN pairings p ON p.household_id = hf.household_id AND p.role = ? AND p.ended_on IS NULL
-		WHERE hf.raised_at = ? AND hf.cleared_at IS NULL AND `+where,
-		append([]any{model.RoleResponsible, now}, args...)...).Scan(&raised).Error
+		WHERE hf.run_id = ? AND hf.cleared_at IS NULL
+		ORDER BY p.cadre_id, hf.household_id, hf.id`,
+		model.RoleResponsible, run).Scan(&raised).Error
 	if err != nil || len(raised) == 0 {
 		return 0, err
 	}
-	notices := make([]push.CadreNotice, 0, len(raised))
-	for _, r := range raised {
-		notices = append(notices, push.CadreNotice{CadreID: r.CadreID, Notice: push.Notice{
-			Kind:      "household_flag",
-			DedupeKey: fmt.Sprintf("flag:%d:%s:%d", r.HouseholdID, r.Flag, r.Year),
+	var notices []push.CadreNotice
+	for i := 0; i < len(raised); {
+		cadre := raised[i].CadreID
+		var lines []string
+		households := 0
+		for ; i < len(raised) && raised[i].CadreID == cadre; households++ {
+			h := raised[i]
+			var names []string
+			for ; i < len(raised) && raised[i].CadreID == cadre && raised[i].HouseholdID == h.HouseholdID; i++ {
+				names = append(names, nameOf(raised[i].Flag))
+			}
+			if len(lines) < 3 {
+				lines = append(lines, pii.MaskName(h.HeadName)+"户（"+strings.Join(names, "、")+"）")
+			}
+		}
+		list := strings.Join(lines, "；")
+		if households > len(lines) {
+			list += fmt.Sprintf("等%d户", households)
+		}
+		notices = append(notices, push.CadreNotice{CadreID: cadre, Notice: push.Notice{
+			Kind:      "household_flags",
+			DedupeKey: fmt.Sprintf("flags:%d:%s", cadre, run),
 			Data: map[string]string{
-				"title":     "结对户风险提示",
-				"household": pii.MaskName(r.HeadName) + "户",
-				"flag":      model.FlagNames[r.Flag],
-				"year":      strconv.Itoa(r.Year) + "年",
-				"remark":    "请尽快入户核实，制定或调整帮扶措施",
+				"title":      "结对户风险提示",
+				"count":      fmt.Sprintf("%d户", households),
+				"households": list,
+				"remark":     "请尽快入户核实，制定或调整帮扶措施",
 			},
-			Page: fmt.Sprintf("pages/cadre/household?id=%d", r.HouseholdID),
+			Page: "pages/cadre/households?due=all",
 		}})
 	}
 	return push.EnqueueCadres(ctx, tx, notices)

@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -56,36 +57,30 @@ func IncomeFlags() []string {
 // monitoring line, priority bound and growth threshold for its region
 // (column region) and year (column year), for the years lo..hi. Policy
 // entries are matched by the longest region prefix first, exactly as
-// config.Policy.ThresholdFor does, so SQL and Go never disagree.
-func thresholdCases(p *config.Policy, region, year string, lo, hi int) (line, priority, growth string, args []any) {
+// config.Policy.ThresholdFor does, so SQL and Go never disagree. The numbers
+// are written in: integers, and prefixes the policy check keeps to digits.
+func thresholdCases(p *config.Policy, region, year string, lo, hi int) (line, priority, growth string) {
 	seen := map[string]bool{}
 	var prefixes []string
 	for _, t := range p.Thresholds {
-		if !seen[t.Region] {
+		if !seen[t.Region] && validPrefix(t.Region) {
 			seen[t.Region] = true
 			prefixes = append(prefixes, t.Region)
 		}
 	}
 	sort.SliceStable(prefixes, func(i, j int) bool { return len(prefixes[i]) > len(prefixes[j]) })
-	build := func(value func(config.Threshold) int64) (string, []any) {
+	build := func(value func(config.Threshold) int64) string {
 		var b strings.Builder
-		var a []any
 		b.WriteString("CASE")
 		for _, pre := range prefixes {
 			for y := lo; y <= hi; y++ {
-				b.WriteString(" WHEN " + region + " LIKE ? AND " + year + " = ? THEN ?")
-				a = append(a, pre+"%", y, value(p.ThresholdFor(pre, y)))
+				fmt.Fprintf(&b, " WHEN %s LIKE '%s%%' AND %s = %d THEN %d", region, pre, year, y, value(p.ThresholdFor(pre, y)))
 			}
 		}
 		b.WriteString(" ELSE 0 END")
-		return b.String(), a
+		return b.String()
 	}
-	var la, pa, ga []any
-	line, la = build(config.Threshold.MonitoringLineFen)
-	priority, pa = build(config.Threshold.PriorityIncomeFen)
-	growth, ga = build(config.Threshold.GrowthMinBasisPoints)
-	args = append(append(la, pa...), ga...)
-	return line, priority, growth, args
+	return build(config.Threshold.MonitoringLineFen), build(config.Threshold.PriorityIncomeFen), build(config.Threshold.GrowthMinBasisPoints)
 }
 
 // concat joins SQL string expressions in the dialect's way (SQLite has ||,
