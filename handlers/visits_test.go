@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,6 +120,17 @@ func TestVisitBatchReplayedTenTimes(t *testing.T) {
 		db.Take(&v, first.Results[0].VisitID)
 		if v.Notes == nil || *v.Notes != "户主腰疼，已建议去卫生院" {
 			t.Fatalf("a replay overwrote the visit: %v", v.Notes)
+		}
+		// A phone that writes its UUIDs in capitals gets them back as sent,
+		// and the same UUID in either case is the same visit.
+		upper := visit(w.paired.ID)
+		upper["client_id"] = strings.ToUpper(upper["client_id"].(string))
+		made := w.send(t, upper).Results[0]
+		upper["client_id"] = strings.ToLower(upper["client_id"].(string))
+		again := w.send(t, upper).Results[0]
+		if made.ClientID != strings.ToUpper(made.ClientID) || again.Status != visits.StatusDuplicate || again.VisitID != made.VisitID ||
+			again.ClientID != upper["client_id"] {
+			t.Fatalf("upper case: %+v then %+v", made, again)
 		}
 	})
 }
@@ -425,4 +437,39 @@ func TestVisitListPages(t *testing.T) {
 	}
 	wantError(t, w.h.do("GET", "/api/v1/cadre/visits?cursor=xyz", nil, w.cadreTok), 400, "invalid_cursor")
 	wantError(t, w.h.do("GET", "/api/v1/cadre/visits?confirmation=maybe", nil, w.cadreTok), 400, "invalid_confirmation")
+}
+
+// TestVisitBatchSentTwiceAtOnce: a phone on a flaky network retries while
+// the first request is still running; the two race, one visit each results.
+func TestVisitBatchSentTwiceAtOnce(t *testing.T) {
+	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
+		w := newWorld(t, db)
+		items := []map[string]any{visit(w.paired.ID), visit(w.paired.ID), visit(w.paired.ID), visit(w.paired.ID)}
+		const senders = 4
+		answers := make(chan *httptest.ResponseRecorder, senders)
+		for i := 0; i < senders; i++ {
+			go func() {
+				answers <- w.h.do("POST", "/api/v1/cadre/visits", map[string]any{"visits": items}, w.cadreTok)
+			}()
+		}
+		ids := map[string]int64{}
+		for i := 0; i < senders; i++ {
+			r := <-answers
+			if r.Code != 200 {
+				t.Fatalf("a sender got %d: %s", r.Code, r.Body)
+			}
+			for _, res := range decode[batchAnswer](t, r).Results {
+				if res.Status == visits.StatusRejected {
+					t.Fatalf("rejected: %+v", res.Error)
+				}
+				if prev, ok := ids[res.ClientID]; ok && prev != res.VisitID {
+					t.Fatalf("client %s got visits %d and %d", res.ClientID, prev, res.VisitID)
+				}
+				ids[res.ClientID] = res.VisitID
+			}
+		}
+		if n := count(t, db, "visits", "cadre_id = ?", w.cadre.ID); n != int64(len(items)) {
+			t.Fatalf("%d visits from %d senders of %d items", n, senders, len(items))
+		}
+	})
 }

@@ -96,43 +96,44 @@ func (s *Service) recordOne(ctx context.Context, p auth.Principal, raw json.RawM
 	if clientID == "" {
 		return rejected(it.ClientID, errClientID)
 	}
+	sent := it.ClientID
 	// A replay is answered before any other check: a batch sent again
 	// after its visits aged past the limit, or after a pairing ended, is
 	// still "already had", not an error.
 	if v, ok, err := s.byClientID(ctx, p.CadreID, clientID); err != nil || ok {
-		return duplicate(v), err
+		return duplicate(it.ClientID, v), err
 	}
 	c, err := s.check(it)
 	if err != nil {
-		return rejected(clientID, err)
+		return rejected(sent, err)
 	}
 	c.ClientID = clientID
 	var orig *model.Visit
 	if c.corrects != nil {
 		if orig, err = s.correctionTarget(ctx, p.CadreID, c); err != nil {
-			return rejected(clientID, err)
+			return rejected(sent, err)
 		}
 		c.HouseholdID = orig.HouseholdID
 	}
 	h, err := pairing.Writable(ctx, s.db, s.audit, p, c.HouseholdID, "visit.refused_out_of_scope",
 		map[string]any{"client_id": clientID, "visited_at": c.visitedAt})
 	if err != nil {
-		return rejected(clientID, err)
+		return rejected(sent, err)
 	}
 	for attempt := 0; ; attempt++ {
 		v, err := s.insert(ctx, p, h, c, orig)
 		if err == nil {
-			return Result{ClientID: clientID, Status: StatusCreated, VisitID: v.ID, Revision: v.Revision,
+			return Result{ClientID: sent, Status: StatusCreated, VisitID: v.ID, Revision: v.Revision,
 				LocationFlag: v.LocationFlag, DistanceM: v.DistanceM}, nil
 		}
 		if !model.IsDuplicate(err) {
-			return rejected(clientID, err)
+			return rejected(sent, err)
 		}
 		// The same item arriving twice at once: the loser answers with the
 		// winner's visit. Two corrections of one visit at once: the loser
 		// goes again on top of the winner.
 		if v, ok, lerr := s.byClientID(ctx, p.CadreID, clientID); lerr != nil || ok {
-			return duplicate(v), lerr
+			return duplicate(it.ClientID, v), lerr
 		}
 		if attempt == 3 {
 			return Result{}, err
@@ -140,8 +141,11 @@ func (s *Service) recordOne(ctx context.Context, p auth.Principal, raw json.RawM
 	}
 }
 
-func duplicate(v model.Visit) Result {
-	return Result{ClientID: v.ClientID, Status: StatusDuplicate, VisitID: v.ID, Revision: v.Revision,
+// duplicate answers a client_id already recorded. Results carry the
+// client_id exactly as the phone sent it (upper or lower case), so the phone
+// can match them to its records.
+func duplicate(sent string, v model.Visit) Result {
+	return Result{ClientID: sent, Status: StatusDuplicate, VisitID: v.ID, Revision: v.Revision,
 		LocationFlag: v.LocationFlag, DistanceM: v.DistanceM}
 }
 
