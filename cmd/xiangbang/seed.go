@@ -9,7 +9,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/demo"
+	"github.com/xiangbang/xiangbang/service/risk"
 )
 
 func runSeed(ctx context.Context, args []string) error {
@@ -52,7 +54,22 @@ func (a *app) seed(ctx context.Context, households int) (demo.Summary, error) {
 	if err != nil {
 		return demo.Summary{}, err
 	}
-	return s.Seed(ctx)
+	sum, err := s.Seed(ctx)
+	if err != nil {
+		return sum, err
+	}
+	// The demo shows its risk flags from the start; a real deployment gets
+	// them from the nightly recomputation and from each income record.
+	log, err := audit.New(a.db, nil)
+	if err != nil {
+		return sum, err
+	}
+	flags, err := risk.New(a.db, risk.Options{Policy: a.policy, Audit: log, Location: a.cfg.Location()})
+	if err != nil {
+		return sum, err
+	}
+	_, err = flags.RecomputeRegion(ctx, audit.System, "")
+	return sum, err
 }
 
 // seedDemoIfEmpty seeds the demo county on the first start of --demo.
