@@ -99,6 +99,17 @@ func (s *Service) regionTx(ctx context.Context, fn func(tx *model.DB) error) err
 	}, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 }
 
+// skipTaken ends a raising INSERT ... SELECT so that a flag another run
+// raised in the meantime (a household's own recomputation racing the
+// county's) is left as it is instead of failing the whole run on the
+// active_key unique index.
+func skipTaken(d model.Dialect, table string) string {
+	if d == model.MySQL {
+		return " ON DUPLICATE KEY UPDATE " + table + ".active_key = " + table + ".active_key"
+	}
+	return " ON CONFLICT DO NOTHING"
+}
+
 func newRunID() string {
 	b := make([]byte, 16)
 	rand.Read(b)
@@ -151,7 +162,8 @@ func (s *Service) recompute(ctx context.Context, tx *model.DB, t target) (Summar
 			SELECT f.household_id, ?, f.year, `+detail+`, ?, `+key+`, f.run_id
 			FROM flag_facts f
 			WHERE f.run_id = ? AND `+r.cond+`
-			AND NOT EXISTS (SELECT 1 FROM household_flags hf WHERE hf.household_id = f.household_id AND hf.flag = ? AND hf.cleared_at IS NULL)`,
+			AND NOT EXISTS (SELECT 1 FROM household_flags hf WHERE hf.household_id = f.household_id AND hf.flag = ? AND hf.cleared_at IS NULL)`+
+			skipTaken(tx.Dialect, "household_flags"),
 			r.flag, now, r.flag, run, r.flag)
 		if res.Error != nil {
 			return sum, fmt.Errorf("risk: raise %s: %w", r.flag, res.Error)
@@ -297,7 +309,8 @@ func (s *Service) recomputeVillages(ctx context.Context, tx *model.DB, prefix st
 	res = db.Exec(`INSERT INTO village_flags (region_code, flag, year, detail, raised_at, active_key)
 		SELECT q.code, ?, ?, `+detail+`, ?, `+concat(d, "q.code", "':'", "?")+`
 		FROM (`+qualifying+`) q
-		WHERE NOT EXISTS (SELECT 1 FROM village_flags v WHERE v.region_code = q.code AND v.flag = ? AND v.cleared_at IS NULL)`, args...)
+		WHERE NOT EXISTS (SELECT 1 FROM village_flags v WHERE v.region_code = q.code AND v.flag = ? AND v.cleared_at IS NULL)`+
+		skipTaken(d, "village_flags"), args...)
 	if res.Error != nil {
 		return 0, 0, res.Error
 	}

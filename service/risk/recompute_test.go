@@ -2,6 +2,7 @@ package risk_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -217,6 +218,29 @@ func TestFlagsClearAndMoveToTheNewYear(t *testing.T) {
 		db.Where("kind = ?", "household_flags").Order("id").Find(&notes)
 		if len(notes) != 2 || !strings.Contains(notes[0].Payload, "低于监测范围、需提级帮扶") || !strings.Contains(notes[0].Payload, "1户") {
 			t.Fatalf("notices: %+v", notes)
+		}
+	})
+}
+
+// TestRaisingSkipsAFlagTakenMeanwhile: when another run has raised the flag
+// (its active key taken) between this run's check and its insert, the run
+// goes on instead of failing on the unique index. The race is staged with a
+// row whose key is taken although it looks cleared to the check.
+func TestRaisingSkipsAFlagTakenMeanwhile(t *testing.T) {
+	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
+		s := newService(t, db)
+		fx := modeltest.NewFixtures(t, db)
+		h, _ := fx.Household(fx.Region("419901100201", "村").Code)
+		income(t, db, h, 2024, 700000)
+		key := strconv.FormatInt(h.ID, 10) + ":" + model.FlagUnderLine
+		cleared := fixedNow.Add(-time.Hour)
+		db.Create(&model.HouseholdFlag{HouseholdID: h.ID, Flag: model.FlagUnderLine, Year: 2024, RaisedAt: cleared, ClearedAt: &cleared, ActiveKey: &key})
+		sum, err := s.RecomputeRegion(context.Background(), audit.System, "")
+		if err != nil {
+			t.Fatalf("the run failed on a taken key: %v", err)
+		}
+		if sum.Raised[model.FlagElevationNeeded] != 1 {
+			t.Fatalf("the other flags were not raised: %+v", sum)
 		}
 	})
 }
