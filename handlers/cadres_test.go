@@ -306,7 +306,7 @@ func TestOfficialsFlagLists(t *testing.T) {
 		if r.Code != 200 {
 			t.Fatalf("recompute: %d %s", r.Code, r.Body)
 		}
-		if sum := decode[risk.Summary](t, r); sum.VillagesRaised != 1 || sum.Households != 1 {
+		if sum := decode[risk.Summary](t, r); sum.VillagesRaised != 1 || sum.AtRisk != 1 {
 			t.Fatalf("summary: %+v", sum)
 		}
 		type page struct {

@@ -114,7 +114,7 @@ func run(ctx context.Context, dsn string, n int, reload bool, runs int, slow tim
 		steady, err = rs.RecomputeRegion(ctx, audit.System, "419901")
 		return err
 	})
-	fmt.Printf("| flag recompute, county, nothing changed (households judged %d) | %s |\n", steady.Households, warm)
+	fmt.Printf("| flag recompute, county, nothing changed (%d households at risk) | %s |\n", steady.AtRisk, warm)
 	var hid int64
 	db.Raw("SELECT id FROM households ORDER BY id LIMIT 1 OFFSET 777").Scan(&hid)
 	single := measure(50, func() error {

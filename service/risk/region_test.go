@@ -85,7 +85,7 @@ func TestRegionRunStaysInItsRegion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.Households != 1 || sum.Raised[model.FlagUnderLine] != 1 {
+		if sum.AtRisk != 1 || sum.Raised[model.FlagUnderLine] != 1 {
 			t.Fatalf("summary: %+v", sum)
 		}
 		if got := activeFlags(t, db, outside.ID); len(got) != 0 {
