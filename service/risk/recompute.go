@@ -20,10 +20,10 @@ import (
 
 // Summary says what a recomputation changed.
 type Summary struct {
-	AtRisk          int            `json:"at_risk"` // households meeting at least one income rule
-	Raised          map[string]int `json:"raised"`     // new flags by kind
-	Cleared         map[string]int `json:"cleared"`    // flags no longer standing, by kind
-	Elevated        int            `json:"elevated"`   // households moved to 提级帮扶
+	AtRisk          int            `json:"at_risk"`  // households meeting at least one income rule
+	Raised          map[string]int `json:"raised"`   // new flags by kind
+	Cleared         map[string]int `json:"cleared"`  // flags no longer standing, by kind
+	Elevated        int            `json:"elevated"` // households moved to 提级帮扶
 	VillagesRaised  int            `json:"villages_raised"`
 	VillagesCleared int            `json:"villages_cleared"`
 	Notified        int            `json:"notified"` // outbox rows queued for cadres
