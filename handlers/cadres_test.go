@@ -192,6 +192,12 @@ func TestIncomeRecordsAndFlags(t *testing.T) {
 		if hh.SupportLevel != model.SupportElevated {
 			t.Fatal("a household under the line was not moved to 提级帮扶")
 		}
+		var entry model.AuditEntry
+		db.Where("action = ? AND target_id = ?", "income.record", w.paired.ID).Take(&entry)
+		if entry.Detail == nil || !strings.Contains(*entry.Detail, `"flags_raised":["under_line","elevation_needed"]`) ||
+			!strings.Contains(*entry.Detail, `"elevated":true`) || entry.ActorKind != "cadre" {
+			t.Fatalf("the audit entry does not say what the record changed: %+v", entry)
+		}
 		if n := count(t, db, "push_outbox", "kind = ? AND dedupe_key LIKE ?", "household_flags", fmt.Sprintf("flags:%d:%%", w.cadre.ID)); n != 1 {
 			t.Fatalf("%d notices of the new flags to the cadre, want 1", n)
 		}

@@ -98,12 +98,14 @@ func (s *Service) RecordIncome(ctx context.Context, p auth.Principal, householdI
 			if err := tx.WithContext(ctx).Create(&rec).Error; err != nil {
 				return err
 			}
-			if err := s.audit.Record(ctx, tx, p.Actor(), audit.Event{Action: "income.record", TargetKind: "household", TargetID: h.ID,
-				RegionCode: h.RegionCode, Detail: map[string]any{"year": rec.Year, "revision": rec.Revision, "record_id": rec.ID,
-					"per_capita_fen": rec.PerCapitaFen}}); err != nil {
+			sum, err := s.RecomputeHousehold(ctx, tx, h.ID)
+			if err != nil {
 				return err
 			}
-			if _, err := s.RecomputeHousehold(ctx, tx, h.ID); err != nil {
+			if err := s.audit.Record(ctx, tx, p.Actor(), audit.Event{Action: "income.record", TargetKind: "household", TargetID: h.ID,
+				RegionCode: h.RegionCode, Detail: map[string]any{"year": rec.Year, "revision": rec.Revision, "record_id": rec.ID,
+					"per_capita_fen": rec.PerCapitaFen, "flags_raised": changed(sum.Raised), "flags_cleared": changed(sum.Cleared),
+					"elevated": sum.Elevated > 0}}); err != nil {
 				return err
 			}
 			out = IncomeResult{Record: IncomeViewOf(rec, s.loc), Created: true}
@@ -134,4 +136,15 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// changed lists the flags a count map says moved, for audit details.
+func changed(counts map[string]int) []string {
+	out := []string{}
+	for _, f := range IncomeFlags() {
+		if counts[f] > 0 {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -77,11 +77,13 @@ func (s *Service) RecordPlan(ctx context.Context, p auth.Principal, householdID 
 		if err := tx.WithContext(ctx).Create(&plan).Error; err != nil {
 			return err
 		}
-		if err := s.audit.Record(ctx, tx, p.Actor(), audit.Event{Action: "income_plan.create", TargetKind: "household",
-			TargetID: h.ID, RegionCode: h.RegionCode, Detail: map[string]any{"plan_id": plan.ID}}); err != nil {
+		sum, err := s.RecomputeHousehold(ctx, tx, h.ID)
+		if err != nil {
 			return err
 		}
-		if _, err := s.RecomputeHousehold(ctx, tx, h.ID); err != nil {
+		if err := s.audit.Record(ctx, tx, p.Actor(), audit.Event{Action: "income_plan.create", TargetKind: "household",
+			TargetID: h.ID, RegionCode: h.RegionCode, Detail: map[string]any{"plan_id": plan.ID,
+				"flags_raised": changed(sum.Raised), "flags_cleared": changed(sum.Cleared)}}); err != nil {
 			return err
 		}
 		out = PlanResult{Plan: PlanViewOf(plan, s.loc), Created: true}

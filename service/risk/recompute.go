@@ -119,7 +119,7 @@ func newRunID() string {
 // recompute is the household part of a run: facts once, then per flag one
 // UPDATE clearing what no longer holds and one INSERT ... SELECT raising
 // what newly holds, then 提级帮扶 for households under the line or falling,
-// then one notice per new flag to the household's responsible cadres.
+// then one notice per responsible cadre listing their households' new flags.
 func (s *Service) recompute(ctx context.Context, tx *model.DB, t target) (Summary, error) {
 	started := time.Now()
 	sum := Summary{Raised: map[string]int{}, Cleared: map[string]int{}}
