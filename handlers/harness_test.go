@@ -56,12 +56,14 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := auth.New(db, tokens, auth.Options{TokenTTL: cfg.TokenTTL, AdminTTL: cfg.AdminTTL})
+	logBuf := &bytes.Buffer{}
+	auditLog, err := audit.New(db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	logBuf := &bytes.Buffer{}
-	auditLog, err := audit.New(db, nil)
+	a, err := auth.New(auth.Deps{DB: db, Tokens: tokens, KV: store, Cipher: modeltest.Cipher(t), Audit: auditLog},
+		auth.Options{TokenTTL: cfg.TokenTTL, AdminTTL: cfg.AdminTTL, BindLimit: cfg.BindLimit, BindWindow: cfg.BindWindow,
+			AdminLoginLimit: cfg.AdminLoginLimit, InviteTTL: cfg.InviteTTL})
 	if err != nil {
 		t.Fatal(err)
 	}

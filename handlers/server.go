@@ -77,6 +77,9 @@ func New(d Deps) (*Server, error) {
 	api := e.Group("/api/v1", limitBody(int64(d.Config.BodyLimit)))
 	s.authRoutes(api)
 	s.photoRoutes(api)
+
+	adm := e.Group("/admin/api", limitBody(int64(d.Config.BodyLimit)))
+	s.adminAuthRoutes(adm)
 	return s, nil
 }
 

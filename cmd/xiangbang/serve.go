@@ -90,11 +90,11 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	authSvc, err := auth.New(a.db, tokens, auth.Options{TokenTTL: a.cfg.TokenTTL, AdminTTL: a.cfg.AdminTTL})
+	auditLog, err := audit.New(a.db, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	auditLog, err := audit.New(a.db, nil)
+	authSvc, err := auth.New(auth.Deps{DB: a.db, Tokens: tokens, KV: a.kv, Cipher: a.cipher, Audit: auditLog}, a.authOptions())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -160,4 +160,10 @@ func serveUntilDone(ctx context.Context, a *app, srv *http.Server, ln net.Listen
 	}
 	a.log.Info("stopped")
 	return nil
+}
+
+func (a *app) authOptions() auth.Options {
+	c := a.cfg
+	return auth.Options{TokenTTL: c.TokenTTL, AdminTTL: c.AdminTTL, BindLimit: c.BindLimit, BindWindow: c.BindWindow,
+		AdminLoginLimit: c.AdminLoginLimit, InviteTTL: c.InviteTTL}
 }
