@@ -10,12 +10,12 @@ import (
 // same code always means the same person, so tests and the demo can
 // predict it. Like WeChat's, it is 28 characters and starts with "o".
 func OpenID(appID, code string) string {
-	return "o" + digest("openid|"+appID+"|"+code)[:27]
+	return "o" + digest("openid|" + appID + "|" + code)[:27]
 }
 
 // UnionID is the unionid of the person behind code, the same in every app.
 func UnionID(code string) string {
-	return "o" + digest("unionid|"+code)[:27]
+	return "o" + digest("unionid|" + code)[:27]
 }
 
 // SessionKey is the session_key jscode2session answers for code.
