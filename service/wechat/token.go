@@ -24,15 +24,15 @@ import (
 // and one instance at a time (a lock in the store), the others wait for
 // it to appear. When WeChat rejects a token, Invalidate drops it.
 type tokenSource struct {
-	label   string // "miniapp" or "official", for logs
-	appID   string
-	cache   *storeCache
-	store   kv.Store
-	sdk     credential.AccessTokenContextHandle
-	key     string // the cache key, in the SDK's format
-	lockKey string
-	group   singleflight.Group
-	log     *slog.Logger
+	label    string // "miniapp" or "official", for logs
+	appID    string
+	cache    *storeCache
+	store    kv.Store
+	sdk      credential.AccessTokenContextHandle
+	key      string // the cache key, in the SDK's format
+	lockKey  string
+	group    singleflight.Group
+	log      *slog.Logger
 	classify func(op string, err error) error
 
 	fetchTimeout time.Duration // one stable_token call

@@ -12,8 +12,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sirupsen/logrus"
 	"github.com/silenceper/wechat/v2/util"
+	"github.com/sirupsen/logrus"
 )
 
 // The SDK sends every request through util.DefaultHTTPClient, a package
