@@ -35,7 +35,7 @@ func demoCallback(t testing.TB, store kv.Store) *Callback {
 }
 
 // callbackServer serves cb the way a handler would, answering with reply.
-func callbackServer(t *testing.T, cb *Callback, reply func(*InboundMessage) *Reply) (*httptest.Server, func() *InboundMessage) {
+func callbackServer(t testing.TB, cb *Callback, reply func(*InboundMessage) *Reply) (*httptest.Server, func() *InboundMessage) {
 	var mu sync.Mutex
 	var last *InboundMessage
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

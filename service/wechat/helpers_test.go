@@ -113,3 +113,5 @@ func okTemplate(to string) TemplateMessage {
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func newTextLogger(w *logBuf) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
