@@ -10,5 +10,18 @@
 // CallbackClient plays WeChat's side of the message callback: it builds
 // signed plain-mode and encrypted safe-mode requests and decrypts replies.
 //
-// It runs in-process (tests, the demo) or as `xiangbang wxmock`.
+// It runs in-process (tests, the demo) or as `xiangbang wxmock`:
+//
+//	m := wxmock.New(wxmock.Options{})
+//	if err := m.Start(); err != nil { ... }
+//	defer m.Close()
+//	// Point wechat.Options.APIBase (XB_WECHAT_API_BASE) at m.URL() and use
+//	// MiniAppID/MiniSecret, OfficialAppID/OfficialSecret; or take both
+//	// from wechat.NewDemo.
+//	m.SetFault(wxmock.PathTemplateSend, wxmock.Fault{ErrCode: 45009, Times: 1})
+//	m.BadCode("forged")            // jscode2session and OAuth answer 40029
+//	sent := m.Messages()           // every template and subscribe message accepted
+//
+// Openids are derived from the login code (OpenID, UnionID), so a test
+// knows who "alice" is without asking.
 package wxmock
