@@ -20,6 +20,8 @@ import (
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/wechat"
+	"github.com/xiangbang/xiangbang/service/wechat/wxmock"
 )
 
 func TestMain(m *testing.M) {
@@ -39,6 +41,8 @@ type harness struct {
 	fx     *modeltest.Fixtures
 	kv     kv.Store
 	logBuf *bytes.Buffer
+	wx     *wechat.Client
+	mock   *wxmock.Server
 }
 
 type harnessOption func(*config.Config)
@@ -57,11 +61,16 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	logBuf := &bytes.Buffer{}
+	wx, mock, err := wechat.NewDemo(wechat.Options{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mock.Close() })
 	auditLog, err := audit.New(db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := auth.New(auth.Deps{DB: db, Tokens: tokens, KV: store, Cipher: modeltest.Cipher(t), Audit: auditLog},
+	a, err := auth.New(auth.Deps{DB: db, Tokens: tokens, KV: store, Cipher: modeltest.Cipher(t), Audit: auditLog, WeChat: wx},
 		auth.Options{TokenTTL: cfg.TokenTTL, AdminTTL: cfg.AdminTTL, BindLimit: cfg.BindLimit, BindWindow: cfg.BindWindow,
 			AdminLoginLimit: cfg.AdminLoginLimit, InviteTTL: cfg.InviteTTL})
 	if err != nil {
@@ -80,7 +89,7 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf}
+	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf, wx: wx, mock: mock}
 }
 
 // do sends a request; body is JSON-encoded unless it is already []byte or a

@@ -18,6 +18,7 @@ import (
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/wechat"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -94,7 +95,14 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	authSvc, err := auth.New(auth.Deps{DB: a.db, Tokens: tokens, KV: a.kv, Cipher: a.cipher, Audit: auditLog}, a.authOptions())
+	wx, mock, err := wechat.Open(a.cfg, a.kv, a.log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if mock != nil {
+		a.closers = append(a.closers, mock.Close)
+	}
+	authSvc, err := auth.New(auth.Deps{DB: a.db, Tokens: tokens, KV: a.kv, Cipher: a.cipher, Audit: auditLog, WeChat: wx}, a.authOptions())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -19,9 +19,14 @@ var (
 	ErrCodeRequired = apperr.BadInput("code_required", "缺少 wx.login 返回的 code")
 )
 
-// IsBadCode lets the WeChat layer say a code was refused (40029, 40163):
-// wrap such errors with it.
-var IsBadCode = errors.New("auth: code refused by WeChat")
+// badCode is how the WeChat layer's errors say a code was refused (40029,
+// 40163) rather than WeChat being unreachable.
+type badCode interface{ BadCode() bool }
+
+func isBadCode(err error) bool {
+	var bc badCode
+	return errors.As(err, &bc) && bc.BadCode()
+}
 
 // MiniappSignIn turns a wx.login code into our user and token: the user is
 // found by openid (or created), and linked by unionid to the same person's
@@ -34,9 +39,9 @@ func (s *Service) MiniappSignIn(ctx context.Context, code, ip, ua string) (Signe
 	if s.wechat == nil {
 		return SignedIn{}, ErrWeChatDown
 	}
-	openid, unionid, err := s.wechat.Code2Session(ctx, code)
+	openid, unionid, err := s.wechat.Login(ctx, code)
 	switch {
-	case errors.Is(err, IsBadCode):
+	case isBadCode(err):
 		return SignedIn{}, ErrBadCode
 	case err != nil:
 		return SignedIn{}, apperr.Wrap(err, apperr.Unavailable, ErrWeChatDown.Code, ErrWeChatDown.Message).WithRetryAfter(5 * time.Second)

@@ -12,11 +12,11 @@ import (
 	"github.com/xiangbang/xiangbang/service/kv"
 )
 
-// WeChatLogin exchanges a wx.login code for the user's identity. The
-// WeChat layer (service/wechat) implements it; the session key it returns
-// never leaves the server.
+// WeChatLogin exchanges a wx.login code for the user's identity
+// (code2session). The WeChat layer (service/wechat) implements it; the
+// session key stays there.
 type WeChatLogin interface {
-	Code2Session(ctx context.Context, code string) (openid, unionid string, err error)
+	Login(ctx context.Context, code string) (openid, unionid string, err error)
 }
 
 // Service signs people in and resolves tokens to principals.

@@ -161,3 +161,8 @@ func (c *Client) classify(op string, err error) error {
 	}
 	return out
 }
+
+// BadCode reports whether WeChat refused a login code (invalid or already
+// used): the user's fault, not an outage. Callers test for it through an
+// interface, so they need not import this package.
+func (e *APIError) BadCode() bool { return e.Code == CodeInvalidCode || e.Code == CodeCodeUsed }

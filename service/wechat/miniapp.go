@@ -87,3 +87,10 @@ func (c *Client) SendSubscribe(ctx context.Context, m SubscribeMessage) error {
 		return util.DecodeWithCommonError(resp, op)
 	})
 }
+
+// Login is Code2Session for sign-in: the openid and unionid only, so the
+// session key never leaves this package.
+func (c *Client) Login(ctx context.Context, code string) (openid, unionid string, err error) {
+	s, err := c.Code2Session(ctx, code)
+	return s.OpenID, s.UnionID, err
+}

@@ -4,18 +4,30 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"strings"
 )
 
 // OpenID is the openid wxmock gives the person behind code in appID: the
 // same code always means the same person, so tests and the demo can
 // predict it. Like WeChat's, it is 28 characters and starts with "o".
+// A code "alice_2" is alice's second wx.login: the person is the part
+// before the first underscore (WeChat's own codes have none), so a test can
+// sign one person in twice with two codes, as a phone does.
 func OpenID(appID, code string) string {
-	return "o" + digest("openid|" + appID + "|" + code)[:27]
+	return "o" + digest("openid|" + appID + "|" + Person(code))[:27]
 }
 
 // UnionID is the unionid of the person behind code, the same in every app.
 func UnionID(code string) string {
-	return "o" + digest("unionid|" + code)[:27]
+	return "o" + digest("unionid|" + Person(code))[:27]
+}
+
+// Person is who a code belongs to: the code up to its first underscore.
+func Person(code string) string {
+	if i := strings.IndexByte(code, '_'); i > 0 {
+		return code[:i]
+	}
+	return code
 }
 
 // SessionKey is the session_key jscode2session answers for code.
