@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/xiangbang/xiangbang/handlers"
-	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/wechat"
@@ -87,14 +86,6 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if sqlDB, err := a.db.DB.DB(); err == nil {
 		reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, string(a.db.Dialect)))
 	}
-	tokens, err := auth.NewTokens(a.db, a.kv, a.tokenSecret, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	auditLog, err := audit.New(a.db, nil)
-	if err != nil {
-		return nil, nil, err
-	}
 	wx, mock, err := wechat.Open(a.cfg, a.kv, a.log)
 	if err != nil {
 		return nil, nil, err
@@ -102,7 +93,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if mock != nil {
 		a.closers = append(a.closers, mock.Close)
 	}
-	authSvc, err := auth.New(auth.Deps{DB: a.db, Tokens: tokens, KV: a.kv, Cipher: a.cipher, Audit: auditLog, WeChat: wx}, a.authOptions())
+	authSvc, err := a.newAuth(wx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -115,7 +106,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		return nil, nil, err
 	}
 	h, err := handlers.New(handlers.Deps{
-		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: auditLog, Photos: photos,
+		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: a.audit, Photos: photos,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -170,8 +161,15 @@ func serveUntilDone(ctx context.Context, a *app, srv *http.Server, ln net.Listen
 	return nil
 }
 
-func (a *app) authOptions() auth.Options {
+// newAuth builds the sign-in service; wx may be nil where no WeChat sign-in
+// happens (command-line tools).
+func (a *app) newAuth(wx auth.WeChatLogin) (*auth.Service, error) {
+	tokens, err := auth.NewTokens(a.db, a.kv, a.tokenSecret, nil)
+	if err != nil {
+		return nil, err
+	}
 	c := a.cfg
-	return auth.Options{TokenTTL: c.TokenTTL, AdminTTL: c.AdminTTL, BindLimit: c.BindLimit, BindWindow: c.BindWindow,
-		AdminLoginLimit: c.AdminLoginLimit, InviteTTL: c.InviteTTL}
+	return auth.New(auth.Deps{DB: a.db, Tokens: tokens, KV: a.kv, Cipher: a.cipher, Audit: a.audit, WeChat: wx},
+		auth.Options{TokenTTL: c.TokenTTL, AdminTTL: c.AdminTTL, BindLimit: c.BindLimit, BindWindow: c.BindWindow,
+			AdminLoginLimit: c.AdminLoginLimit, InviteTTL: c.InviteTTL})
 }
