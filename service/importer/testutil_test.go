@@ -1,0 +1,13 @@
+package importer
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing/iotest"
+)
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// iotestOneByte reads s one byte at a time, to split every token.
+func iotestOneByte(s string) io.Reader { return iotest.OneByteReader(strings.NewReader(s)) }
