@@ -129,13 +129,13 @@ func TestFindHeaderErrors(t *testing.T) {
 func TestItemCatalogue(t *testing.T) {
 	c := testItems(t)
 	tests := map[string]string{
-		"耕地地力保护补贴":        "farmland_protection",
-		"耕地地力补贴（2024年）":   "farmland_protection",
-		" 农村低保 ":           "dibao",
-		"dibao":           "dibao",
-		"DIBAO":           "dibao",
-		"雨露计划":            "education_yulu",
-		"教育保障（雨露计划）":      "education_yulu",
+		"耕地地力保护补贴":      "farmland_protection",
+		"耕地地力补贴（2024年）": "farmland_protection",
+		" 农村低保 ":        "dibao",
+		"dibao":         "dibao",
+		"DIBAO":         "dibao",
+		"雨露计划":          "education_yulu",
+		"教育保障（雨露计划）":    "education_yulu",
 		"ｆａｒｍ＿ｍａｃｈｉｎｅｒｙ": "farm_machinery",
 	}
 	for in, want := range tests {
