@@ -301,6 +301,10 @@ func validity(c *rowContext, r *JobRow) {
 		}
 	}
 	if !r.ValidFrom.IsZero() && r.ValidUntil.Before(r.ValidFrom) && !r.ValidUntil.IsZero() {
-		c.reject("valid_until", c.raw("valid_until")+c.raw("validity"), "有效期止早于有效期起")
+		key := "valid_until"
+		if c.raw("valid_until") == "" {
+			key = "validity"
+		}
+		c.reject(key, c.raw(key), "有效期止早于有效期起")
 	}
 }

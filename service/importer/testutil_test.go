@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/xiangbang/xiangbang/config"
 	"io"
@@ -23,3 +24,7 @@ func testItems(t testing.TB) *ItemCatalogue {
 	}
 	return c
 }
+
+var errTest = errors.New("database gone")
+
+func timeMonth(m int) time.Month { return time.Month(m) }
