@@ -1,5 +1,10 @@
 package importer
 
+import (
+	"sort"
+	"strings"
+)
+
 // Lookups answers the questions a row raises about data already stored.
 // The database half of the import implements it (with whatever caching a
 // million rows need); an error stops the run, since no row can be judged
@@ -37,20 +42,37 @@ func (m *MemLookups) RegionExists(code string) (bool, error) {
 	return ok, nil
 }
 
-// VillageCodes implements Lookups: names compare without width, spaces and
-// brackets; the town is the village's parent by code.
+// VillageCodes implements Lookups by PlaceNameKey; the town is the
+// village's parent by code.
 func (m *MemLookups) VillageCodes(town, village string) ([]string, error) {
 	var codes []string
 	for code, name := range m.Regions {
-		if len(code) != 12 || code[9:] == "000" || textKey(name) != textKey(village) {
+		if len(code) != 12 || code[9:] == "000" || PlaceNameKey(name) != PlaceNameKey(village) {
 			continue
 		}
-		if town != "" && textKey(m.Regions[code[:9]+"000"]) != textKey(town) {
+		if town != "" && PlaceNameKey(m.Regions[code[:9]+"000"]) != PlaceNameKey(town) {
 			continue
 		}
 		codes = append(codes, code)
 	}
+	sort.Strings(codes)
 	return codes, nil
+}
+
+// PlaceNameKey is the form place names compare in: the statistics list
+// writes 测试村委会 and 城关镇人民政府 where people write 测试村 and 城关镇,
+// so the organ's suffix is dropped, and width, spaces and brackets ignored.
+func PlaceNameKey(name string) string {
+	k := textKey(name)
+	for _, s := range []struct{ suffix, keep string }{
+		{"村民委员会", "村"}, {"村委会", "村"}, {"居民委员会", ""}, {"居委会", ""},
+		{"人民政府", ""}, {"办事处", ""},
+	} {
+		if strings.HasSuffix(k, s.suffix) && len(k) > len(s.suffix) {
+			return strings.TrimSuffix(k, s.suffix) + s.keep
+		}
+	}
+	return k
 }
 
 // HouseholdExists implements Lookups.
