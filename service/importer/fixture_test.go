@@ -31,7 +31,7 @@ type fxMember struct {
 
 type fxHousehold struct {
 	no, village, town, villageName, class, monitor, phone, address string
-	members                                                         []fxMember
+	members                                                        []fxMember
 }
 
 // fxID makes the n-th fake ID number.
