@@ -12,6 +12,9 @@ import (
 // values (full-width and no-break spaces, zero-width marks) and unwraps the
 // ="…" form some systems write so Excel keeps long numbers as text.
 func cleanCell(s string) string {
+	if s == "" || s[0] > ' ' && s[0] < utf8.RuneSelf && s[0] != '=' && s[len(s)-1] > ' ' && s[len(s)-1] < utf8.RuneSelf {
+		return s // the common case: nothing to trim or unwrap
+	}
 	s = strings.TrimFunc(s, isBlankRune)
 	if len(s) >= 3 && s[0] == '=' && s[1] == '"' && s[len(s)-1] == '"' {
 		s = strings.TrimFunc(s[2:len(s)-1], isBlankRune)

@@ -218,9 +218,6 @@ func isBlankRow(cells []string) bool {
 	return true
 }
 
-// errRowLimit guards against files claiming more rows than Excel allows.
-var errRowLimit = errors.New("row number beyond 1048576")
-
 func wrapRead(err error, row int) error {
 	if err == nil {
 		return nil

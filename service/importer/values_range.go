@@ -21,7 +21,7 @@ type WageRange struct {
 }
 
 // rangeSeparators split "3000-4500", "3000~4500", "3000至4500".
-var rangeSeparators = []string{"~", "～", "—", "–", "-", "至", "到"}
+func rangeSeparators() []string { return []string{"~", "～", "—", "–", "-", "至", "到"} }
 
 // ParseWageRange reads wages as job postings write them: "3000-4500元/月",
 // "150元/天", "3-5千", "0.5万-0.8万元/月", "4000元以上", "3000". "面议" is
@@ -56,7 +56,7 @@ func ParseWageRange(s string) (WageRange, error) {
 	}
 	rest = strings.TrimSuffix(strings.TrimSuffix(rest, "左右"), "元")
 	lo, hi := rest, ""
-	for _, sep := range rangeSeparators {
+	for _, sep := range rangeSeparators() {
 		if a, b, ok := strings.Cut(rest, sep); ok && a != "" {
 			lo, hi = a, b
 			break
@@ -140,7 +140,7 @@ func ParseAgeRange(s string) (AgeRange, error) {
 	}
 	s = strings.NewReplacer("周岁", "", "岁", "", "年龄", "", "不超过", "", "不低于", "", "满", "").Replace(s)
 	lo, hi := s, ""
-	for _, sep := range rangeSeparators {
+	for _, sep := range rangeSeparators() {
 		if x, y, ok := strings.Cut(s, sep); ok {
 			lo, hi = x, y
 			break
