@@ -73,6 +73,7 @@ func NewCadreDecoder(src Source, opts Options) (*Decoder[CadreRow], error) {
 		},
 		dupKey:  func(r *CadreRow) string { return r.Name + "\x00" + r.Phone },
 		dupWhat: "姓名和联系电话",
+		dupCols: []string{"name", "phone"},
 	})
 }
 

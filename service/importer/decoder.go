@@ -50,6 +50,7 @@ type Decoder[T any] struct {
 	parse   func(*rowContext) T
 	dupKey  func(*T) string
 	dupWhat string
+	dupCols []string
 	ctx     rowContext
 	seen    map[uint64]int32
 	seed    maphash.Seed
@@ -63,6 +64,9 @@ type kindRules[T any] struct {
 	parse   func(*rowContext) T
 	dupKey  func(*T) string // the row's identity in the file; "" skips the check
 	dupWhat string          // what a duplicate repeats, for the reason
+	// dupCols are the columns a duplicate is reported under: the first
+	// with a value.
+	dupCols []string
 }
 
 func newDecoder[T any](src Source, kind Kind, opts Options, rules kindRules[T]) (*Decoder[T], error) {
@@ -79,7 +83,7 @@ func newDecoder[T any](src Source, kind Kind, opts Options, rules kindRules[T]) 
 	}
 	d := &Decoder[T]{
 		src: src, header: h, pending: pending,
-		parse: rules.parse, dupKey: rules.dupKey, dupWhat: rules.dupWhat,
+		parse: rules.parse, dupKey: rules.dupKey, dupWhat: rules.dupWhat, dupCols: rules.dupCols,
 		seed: maphash.MakeSeed(),
 	}
 	d.opts = opts
@@ -137,8 +141,14 @@ func (d *Decoder[T]) checkDuplicate(c *rowContext) {
 	}
 	h := maphash.String(d.seed, key)
 	if first, ok := d.seen[h]; ok {
-		c.rej = append(c.rej, Rejection{Row: c.row.Num, Column: "", Value: "",
-			Reason: fmt.Sprintf("与第%d行重复（%s相同）", first, d.dupWhat)})
+		col := d.dupCols[0]
+		for _, k := range d.dupCols {
+			if c.raw(k) != "" {
+				col = k
+				break
+			}
+		}
+		c.reject(col, c.raw(col), fmt.Sprintf("与第%d行重复（%s相同）", first, d.dupWhat))
 		return
 	}
 	d.seen[h] = int32(c.row.Num)

@@ -169,7 +169,7 @@ func TestFilePaymentsEveryBadRow(t *testing.T) {
 	_, rejs, _, _ := decodeFile(t, "payments_bad_rows.csv", NewPaymentDecoder)
 	want := []struct{ column, reason string }{
 		{"", ""}, // the good row
-		{"", "与第2行重复"},
+		{"户编号", "与第2行重复"},
 		{"户编号", "至少填一项"},
 		{"户编号", "没有这个户编号"},
 		{"身份证号", "校验位"},

@@ -79,6 +79,7 @@ func NewHouseholdDecoder(src Source, opts Options) (*Decoder[HouseholdRow], erro
 		parse:   func(c *rowContext) HouseholdRow { return parseHousehold(c, classes) },
 		dupKey:  func(r *HouseholdRow) string { return r.HouseholdNo },
 		dupWhat: "户编号",
+		dupCols: []string{"household_no"},
 	})
 }
 

@@ -70,7 +70,7 @@ func jobSpec() *Spec {
 		{Key: "wage_min", Header: "最低工资", Aliases: []string{"工资下限", "薪资下限", "最低薪资", "最低月薪"}, OneOf: "wage", Money: true, Example: "3000"},
 		{Key: "wage_max", Header: "最高工资", Aliases: []string{"工资上限", "薪资上限", "最高薪资", "最高月薪"}, Money: true, Example: "4500"},
 		{Key: "wage_range", Header: "薪资范围", Aliases: []string{"薪资待遇", "工资待遇", "薪酬", "工资", "月薪", "薪资", "工资标准", "薪酬待遇", "工资范围"},
-			OneOf: "wage", Example: "3000-4500元/月", Note: "有最低、最高工资列时可不填"},
+			OneOf: "wage", Alt: true, Example: "3000-4500元/月", Note: "代替最低工资、最高工资，可写单位"},
 		{Key: "wage_unit", Header: "计薪方式", Aliases: []string{"计薪单位", "工资单位", "薪资单位", "结算方式", "计酬方式"},
 			Example: "月", Note: "月、日或件；薪资范围里写了“元/月”等时可不填"},
 		{Key: "headcount", Header: "招聘人数", Aliases: []string{"需求人数", "用工人数", "招工人数", "岗位数量", "人数", "招聘数量"}, Required: true, Example: "20"},
@@ -79,7 +79,7 @@ func jobSpec() *Spec {
 		{Key: "physical", Header: "体力要求", Aliases: []string{"劳动强度", "体力强度", "体力"}, Example: "中", Note: "轻、中或重"},
 		{Key: "meals", Header: "包吃", Aliases: []string{"是否包吃", "提供餐食", "包餐", "管吃", "供餐"}, Example: "是"},
 		{Key: "lodging", Header: "包住", Aliases: []string{"是否包住", "提供住宿", "住宿", "管住"}, Example: "是"},
-		{Key: "board", Header: "食宿", Aliases: []string{"是否包吃住", "包吃住", "食宿情况", "食宿条件"}, Example: "包吃住",
+		{Key: "board", Header: "食宿", Aliases: []string{"是否包吃住", "包吃住", "食宿情况", "食宿条件"}, Alt: true, Example: "包吃住",
 			Note: "包吃和包住写在一格时用"},
 		{Key: "transport", Header: "交通补贴", Aliases: []string{"是否有交通补贴", "路费补贴", "交通补助", "报销路费"}, Example: "否"},
 		{Key: "contact_name", Header: "联系人", Aliases: []string{"联系人姓名", "招聘联系人"}, Example: "测试丙三"},
@@ -88,7 +88,8 @@ func jobSpec() *Spec {
 		{Key: "valid_from", Header: "有效期起", Aliases: []string{"发布日期", "开始日期", "有效期开始", "起始日期", "招聘开始日期"}, Example: "2024-09-01"},
 		{Key: "valid_until", Header: "有效期止", Aliases: []string{"有效期至", "截止日期", "结束日期", "有效期结束", "招聘截止日期", "截止时间"},
 			OneOf: "valid", Example: "2024-12-31"},
-		{Key: "validity", Header: "有效期", Aliases: []string{"招聘有效期", "有效期限"}, OneOf: "valid", Example: "2024-09-01至2024-12-31"},
+		{Key: "validity", Header: "有效期", Aliases: []string{"招聘有效期", "有效期限"}, OneOf: "valid", Alt: true,
+			Example: "2024-09-01至2024-12-31", Note: "代替有效期起、有效期止"},
 	}, latLngColumns()...)}
 }
 
@@ -153,6 +154,7 @@ func NewJobDecoder(src Source, opts Options) (*Decoder[JobRow], error) {
 		},
 		dupKey:  func(r *JobRow) string { return r.ExternalNo },
 		dupWhat: "岗位编号",
+		dupCols: []string{"external_no"},
 	})
 }
 

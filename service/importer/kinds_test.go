@@ -150,7 +150,7 @@ func TestPaymentBadRows(t *testing.T) {
 		{"ID of another household", "H002," + idA + ",,低保,2024-09,,100,2024-09-30,,,,", "身份证号", "不属于户编号为H002的户"},
 		{"household unknown", "H999,,,低保,2024-09,,100,2024-09-30,,,,", "户编号", "没有这个户编号"},
 		{"card digits", "H001,,,低保,2024-09,,100,2024-09-30,,,123,", "银行卡号后四位", "4位"},
-		{"duplicate", good, "", "与第2行重复"},
+		{"duplicate", good, "户编号", "与第2行重复"},
 	})
 }
 
@@ -253,7 +253,7 @@ func TestHouseholdBadRows(t *testing.T) {
 		{"bad phone", "H002,测试乙一,,12345,410122100201,,,脱贫户,,,,,", "联系电话", "11位"},
 		{"household number lost digits", "4.10122E+11,测试乙一,,,410122100201,,,脱贫户,,,,,", "户编号", "科学计数法"},
 		{"household number with spaces", "H 002,测试乙一,,,410122100201,,,脱贫户,,,,,", "户编号", "空格"},
-		{"duplicate", good, "", "与第2行重复（户编号相同）"},
+		{"duplicate", good, "户编号", "与第2行重复（户编号相同）"},
 	})
 }
 
@@ -293,7 +293,7 @@ func TestMemberBadRows(t *testing.T) {
 		{"wish unknown", "H001,测试甲二," + idB + ",配偶,,,,,看情况,,", "务工意愿", "是"},
 		{"status unknown", "H001,测试甲二," + idB + ",配偶,,,,,,,失联", "人员状态", "正常、迁出、死亡"},
 		{"long relation", "H001,测试甲二," + idB + ",配偶的兄弟姐妹的子女的配偶的父母亲,,,,,,,", "与户主关系", "过长"},
-		{"duplicate ID", "H001,测试甲一," + idA + ",户主,,,,,,,", "", "身份证号相同"},
+		{"duplicate ID", "H001,测试甲一," + idA + ",户主,,,,,,,", "身份证号", "身份证号相同"},
 	})
 }
 
@@ -326,7 +326,7 @@ func TestRegionBadRows(t *testing.T) {
 		{"parent not above", "410122100202,测试村,410122101000,", "上级代码", "不相符"},
 		{"parent is itself", "410122100202,测试村,410122100202,", "上级代码", "不相符"},
 		{"negative population", "410122100202,测试村,,-5", "农村人口", "负数"},
-		{"duplicate", "410122100201,测试村,,", "", "区划代码相同"},
+		{"duplicate", "410122100201,测试村,,", "代码", "区划代码相同"},
 	})
 }
 
@@ -379,7 +379,7 @@ func TestJobBadRows(t *testing.T) {
 		{"hourly", row("零工", "410122000000", "20元/小时", "", "5", "", "", "2024-09-01至2024-12-31"), "薪资范围", "日薪"},
 	})
 	dup := "RS9,零工,包装工,测试食品有限公司,410122000000,150,日,5,,,,,,,,2024-09-01至2024-12-31"
-	checkBadRows(t, NewJobDecoder, testOptions(t), jobHeader, dup, []badRow{{"duplicate", dup, "", "岗位编号相同"}})
+	checkBadRows(t, NewJobDecoder, testOptions(t), jobHeader, dup, []badRow{{"duplicate", dup, "岗位编号", "岗位编号相同"}})
 }
 
 func TestJobWageColumns(t *testing.T) {
@@ -410,7 +410,7 @@ func TestCadreBadRows(t *testing.T) {
 		{"secretary at a town", "测试戊五,,13800138003,驻村第一书记,,,410122100000", "所在区划代码", "应为村"},
 		{"township leader at the county", "测试戊五,,13800138003,乡镇领导,,,410122000000", "所在区划代码", "乡镇或村"},
 		{"unknown region", "测试戊五,,13800138003,帮扶责任人,,,410122100299", "所在区划代码", "不在已导入"},
-		{"duplicate", good, "", "姓名和联系电话相同"},
+		{"duplicate", good, "姓名", "姓名和联系电话相同"},
 	})
 }
 
@@ -436,7 +436,7 @@ func TestPairingBadRows(t *testing.T) {
 		{"unknown household", "测试丁四,13800138001,,H404,,,2024-03-01,", "户编号", "没有这个户编号"},
 		{"ends before it starts", "测试丁四,13800138001,,H002,,,2024-03-01,2023-03-01", "结束日期", "早于"},
 		{"unknown role", "测试丁四,13800138001,,H002,,监督,2024-03-01,", "结对类型", "不是可用的结对类型"},
-		{"duplicate", good, "", "户编号、干部和结对类型相同"},
+		{"duplicate", good, "户编号", "户编号、干部和结对类型相同"},
 	})
 }
 

@@ -111,6 +111,7 @@ func NewMemberDecoder(src Source, opts Options) (*Decoder[MemberRow], error) {
 		},
 		dupKey:  func(r *MemberRow) string { return r.IDCard },
 		dupWhat: "身份证号",
+		dupCols: []string{"id_card"},
 	})
 }
 

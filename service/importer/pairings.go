@@ -88,5 +88,6 @@ func NewPairingDecoder(src Source, opts Options) (*Decoder[PairingRow], error) {
 			return r.HouseholdNo + "\x00" + r.CadreName + "\x00" + r.CadrePhone + "\x00" + r.CadreIDCard + "\x00" + r.Role
 		},
 		dupWhat: "户编号、干部和结对类型",
+		dupCols: []string{"household_no"},
 	})
 }

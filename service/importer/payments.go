@@ -50,7 +50,7 @@ func paymentSpec() *Spec {
 			Note: "已发放、待发放、发放失败或已退回；不填时按发放日期推出"},
 		{Key: "card_last4", Header: "银行卡号后四位", Aliases: []string{"卡号后四位", "银行卡后四位", "账号后四位", "一卡通卡号后四位"}, Example: "1234"},
 		{Key: "card_number", Header: "银行卡号", Aliases: []string{"一卡通账号", "社保卡号", "卡号", "银行账号", "账号", "一卡通卡号", "收款账号"},
-			Sensitive: true, Note: "只保留后四位"},
+			Sensitive: true, Alt: true, Note: "代替银行卡号后四位；只保留后四位"},
 		{Key: "failure_reason", Header: "失败原因", Aliases: []string{"发放失败原因", "退回原因", "失败说明"}, Example: "账户已冻结"},
 	}}
 }
@@ -84,6 +84,7 @@ func NewPaymentDecoder(src Source, opts Options) (*Decoder[PaymentRow], error) {
 			return who + "\x00" + r.ItemCode + "\x00" + r.Period + "\x00" + r.BatchNo
 		},
 		dupWhat: "发放对象、补贴项目、发放期间和批次",
+		dupCols: []string{"household_no", "id_card"},
 	})
 }
 

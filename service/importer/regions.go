@@ -35,6 +35,7 @@ func NewRegionDecoder(src Source, opts Options) (*Decoder[RegionRow], error) {
 		parse:   parseRegion,
 		dupKey:  func(r *RegionRow) string { return r.Code },
 		dupWhat: "区划代码",
+		dupCols: []string{"code"},
 	})
 }
 

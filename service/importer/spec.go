@@ -35,10 +35,13 @@ type Column struct {
 	// OneOf names a group of columns of which the file must have at least
 	// one (户编号 or 身份证号).
 	OneOf     string
-	Sensitive bool   // ID and card numbers, phones: masked in rejection reports
-	Money     bool   // a unit in the header (万元, 分) scales the values
-	Example   string // a value for the template's notes
-	Note      string // how to fill it, for the template's notes
+	Sensitive bool // ID and card numbers, phones: masked in rejection reports
+	Money     bool // a unit in the header (万元, 分) scales the values
+	// Alt marks another way to give what other columns give (经纬度 for
+	// 纬度 and 经度): understood in files, left out of templates.
+	Alt     bool
+	Example string // a value for the template's notes
+	Note    string // how to fill it, for the template's notes
 }
 
 // Spec is everything a kind expects of a file.
@@ -115,6 +118,6 @@ func latLngColumns() []Column {
 	return []Column{
 		{Key: "latitude", Header: "纬度", Aliases: []string{"北纬"}, Example: "34.7466", Note: "十进制度数"},
 		{Key: "longitude", Header: "经度", Aliases: []string{"东经"}, Example: "113.6253", Note: "十进制度数"},
-		{Key: "coordinates", Header: "经纬度", Aliases: []string{"坐标", "经纬度坐标"}, Example: "113.6253,34.7466", Note: "经度和纬度写在一格时用，逗号隔开"},
+		{Key: "coordinates", Header: "经纬度", Aliases: []string{"坐标", "经纬度坐标"}, Alt: true, Example: "113.6253,34.7466", Note: "经度和纬度写在一格时用，逗号隔开"},
 	}
 }

@@ -34,10 +34,22 @@ func WriteTemplate(kind Kind, w io.Writer, format string) error {
 	return fmt.Errorf("importer: unknown template format %q (want csv or xlsx)", format)
 }
 
+// templateColumns are the columns a template writes: all but the
+// alternative forms.
+func templateColumns(spec *Spec) []Column {
+	var cols []Column
+	for _, c := range spec.Columns {
+		if !c.Alt {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}
+
 func headers(spec *Spec) []string {
-	hs := make([]string, len(spec.Columns))
-	for i, c := range spec.Columns {
-		hs[i] = c.Header
+	var hs []string
+	for _, c := range templateColumns(spec) {
+		hs = append(hs, c.Header)
 	}
 	return hs
 }
@@ -74,7 +86,7 @@ func writeXLSXTemplate(spec *Spec, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for i, c := range spec.Columns {
+	for i, c := range templateColumns(spec) {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		cell := col + "1"
 		f.SetCellStr(data, cell, c.Header)
@@ -110,6 +122,8 @@ func writeNotes(f *excelize.File, spec *Spec, head int) error {
 	for _, c := range spec.Columns {
 		need := "选填"
 		switch {
+		case c.Alt:
+			need = "选填；模板未列出，需要时自行加列"
 		case c.Required:
 			need = "必填"
 		case c.OneOf != "":
