@@ -41,18 +41,15 @@ type Stats struct {
 // Decoder reads one kind of record from a source. Each call to Next moves
 // to the next data row; Record returns it either as a checked record or,
 // when it has rejections, as reasons (the record is then incomplete and
-// must not be written).
+// must not be written). The decoder does not close the source.
 type Decoder[T any] struct {
 	src     Source
 	opts    Options
+	rules   kindRules[T]
 	header  *Header
-	pending []Row
-	parse   func(*rowContext) T
-	dupKey  func(*T) string
-	dupWhat string
-	dupCols []string
+	pending []Row // rows read while looking for the header
 	ctx     rowContext
-	seen    map[uint64]int32
+	seen    map[uint64]int32 // duplicate check: key hash → first row
 	seed    maphash.Seed
 	rec     T
 	stats   Stats
@@ -81,12 +78,7 @@ func newDecoder[T any](src Source, kind Kind, opts Options, rules kindRules[T]) 
 	if err != nil {
 		return nil, err
 	}
-	d := &Decoder[T]{
-		src: src, header: h, pending: pending,
-		parse: rules.parse, dupKey: rules.dupKey, dupWhat: rules.dupWhat, dupCols: rules.dupCols,
-		seed: maphash.MakeSeed(),
-	}
-	d.opts = opts
+	d := &Decoder[T]{src: src, opts: opts, rules: rules, header: h, pending: pending, seed: maphash.MakeSeed()}
 	d.ctx = rowContext{h: h, opts: &d.opts, date1904: src.Info().Date1904, memo: map[*enum]map[string]enumMemo{}}
 	if !opts.AllowDuplicates && rules.dupKey != nil {
 		d.seen = map[uint64]int32{}
@@ -115,7 +107,7 @@ func (d *Decoder[T]) Next() bool {
 	}
 	c := &d.ctx
 	c.row, c.rej, c.err = row, c.rej[:0], nil
-	d.rec = d.parse(c)
+	d.rec = d.rules.parse(c)
 	if c.err != nil {
 		d.err = fmt.Errorf("importer: row %d: %w", row.Num, c.err)
 		return false
@@ -135,20 +127,20 @@ func (d *Decoder[T]) Next() bool {
 // different keys sharing a 64-bit hash is a one-in-ten-billion chance at
 // that size.
 func (d *Decoder[T]) checkDuplicate(c *rowContext) {
-	key := d.dupKey(&d.rec)
+	key := d.rules.dupKey(&d.rec)
 	if key == "" {
 		return
 	}
 	h := maphash.String(d.seed, key)
 	if first, ok := d.seen[h]; ok {
-		col := d.dupCols[0]
-		for _, k := range d.dupCols {
+		col := d.rules.dupCols[0]
+		for _, k := range d.rules.dupCols {
 			if c.raw(k) != "" {
 				col = k
 				break
 			}
 		}
-		c.reject(col, c.raw(col), fmt.Sprintf("与第%d行重复（%s相同）", first, d.dupWhat))
+		c.reject(col, c.raw(col), fmt.Sprintf("与第%d行重复（%s相同）", first, d.rules.dupWhat))
 		return
 	}
 	d.seen[h] = int32(c.row.Num)
