@@ -166,6 +166,16 @@ func (c *rowContext) date(key string, required bool) model.Date {
 	return d
 }
 
+// period reads a 发放期间; a serial number (a "2024-09" a spreadsheet made
+// into a date) follows the workbook's date system like any date.
+func (c *rowContext) period(key string) (Period, bool) {
+	if c.date1904 && isSerialText(c.raw(key)) {
+		d := c.date(key, false)
+		return periodOfDate(d), !d.IsZero()
+	}
+	return parsed(c, key, false, ParsePeriod)
+}
+
 // isSerialText reports whether a date cell was an Excel serial number.
 func isSerialText(s string) bool {
 	s = narrow(s)

@@ -454,3 +454,29 @@ func TestLookupErrorStopsTheRun(t *testing.T) {
 type failingLookups struct{ MemLookups }
 
 func (*failingLookups) HouseholdExists(string) (bool, error) { return false, errTest }
+
+// TestDate1904 reads serial dates of a workbook in the 1904 date system
+// (old Mac Excel): the same day is 1462 lower.
+func TestDate1904(t *testing.T) {
+	src, err := OpenReader(strings.NewReader("户编号,补贴项目,发放期间,发放金额,应发日期\nH001,低保,44074,100,44103\n"), "p.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := NewPaymentDecoder(date1904Source{src}, testOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Next()
+	rec, rej := d.Record()
+	if len(rej) > 0 || rec.DueDate != (model.Date{Year: 2024, Month: 9, Day: 30}) || rec.Period != "2024-09" {
+		t.Fatalf("%+v %+v", rec, rej)
+	}
+}
+
+type date1904Source struct{ Source }
+
+func (s date1904Source) Info() SourceInfo {
+	i := s.Source.Info()
+	i.Date1904 = true
+	return i
+}

@@ -184,7 +184,7 @@ func (p *paymentParser) dates(c *rowContext, r *PaymentRow, item itemMemo) {
 	if !c.opts.Today.IsZero() && c.opts.Today.Before(r.PaidDate) {
 		c.reject("paid_date", c.raw("paid_date"), "发放日期晚于今天")
 	}
-	period, ok := parsed(c, "period", false, ParsePeriod)
+	period, ok := c.period("period")
 	switch {
 	case !ok && c.raw("period") != "":
 		return // rejected already

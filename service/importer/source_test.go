@@ -301,3 +301,52 @@ func TestXMLScannerPieces(t *testing.T) {
 		t.Errorf("tokens: %s", got)
 	}
 }
+
+// TestXLSXSheetVariants reads sheet XML as other writers produce it: no
+// row or cell references, namespace prefixes, every cell type, phonetic
+// runs that are not part of the value.
+func TestXLSXSheetVariants(t *testing.T) {
+	doc := `<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>` +
+		`<x:row><x:c t="s"><x:v>1</x:v></x:c><x:c t="str"><x:f>A1</x:f><x:v>公式结果</x:v></x:c><x:c t="b"><x:v>1</x:v></x:c></x:row>` +
+		`<x:row><x:c t="e"><x:v>#N/A</x:v></x:c><x:c t="d"><x:v>2024-09-30T00:00:00</x:v></x:c><x:c/><x:c><x:v>4.5</x:v></x:c></x:row>` +
+		`<x:row r="5"><x:c r="C5" t="inlineStr"><x:is><x:r><x:t>测</x:t></x:r><x:r><x:t xml:space="preserve">试 </x:t></x:r><x:rPh><x:t>ce</x:t></x:rPh></x:is></x:c></x:row>` +
+		`<x:row r="6"/>` +
+		`</x:sheetData><x:mergeCells count="1"><x:mergeCell ref="A1:B1"/></x:mergeCells></x:worksheet>`
+	s := &xlsxSource{x: newXMLScanner(strings.NewReader(doc)), sst: &sharedStrings{text: "甲乙", offs: []uint32{0, 3, 6}}, closer: func() error { return nil }}
+	var got []Row
+	for s.Next() {
+		got = append(got, Row{Num: s.Row().Num, Cells: append([]string(nil), s.Row().Cells...)})
+	}
+	if s.Err() != nil {
+		t.Fatal(s.Err())
+	}
+	want := []Row{
+		{1, []string{"乙", "公式结果", "1"}},
+		{2, []string{"#N/A", "2024-09-30T00:00:00", "", "4.5"}},
+		{5, []string{"", "", "测试 "}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("rows %v\nwant %v", got, want)
+	}
+}
+
+// TestXLSXBrokenSheets checks that a damaged worksheet is an error, not a
+// silent stop or a panic.
+func TestXLSXBrokenSheets(t *testing.T) {
+	for name, doc := range map[string]string{
+		"rows going back":    `<sheetData><row r="3"><c><v>1</v></c></row><row r="2"><c><v>1</v></c></row></sheetData>`,
+		"bad cell reference": `<sheetData><row r="1"><c r="1A"><v>1</v></c></row></sheetData>`,
+		"beyond XFD":         `<sheetData><row r="1"><c r="XFE1"><v>1</v></c></row></sheetData>`,
+		"unterminated tag":   `<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := &xlsxSource{x: newXMLScanner(strings.NewReader(doc)), sst: &sharedStrings{}}
+			for s.Next() {
+			}
+			var fe *FileError
+			if !errorsAs(s.Err(), &fe) {
+				t.Fatalf("err = %v", s.Err())
+			}
+		})
+	}
+}
