@@ -159,11 +159,7 @@ func (a *app) syncCatalogue(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rows := make([]model.SubsidyItem, len(items))
-	for i, it := range items {
-		rows[i] = model.SubsidyItem{Code: it.Code, Name: it.Name, Department: it.Department, ViaCard: it.ViaCard, Payee: it.Payee, Schedule: it.Schedule}
-	}
-	return a.db.SyncSubsidyItems(ctx, rows)
+	return a.db.SyncSubsidyItems(ctx, model.SubsidyItemRows(items))
 }
 
 // today is the date in the deployment's zone.
