@@ -72,7 +72,7 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	}
 	a, err := auth.New(auth.Deps{DB: db, Tokens: tokens, KV: store, Cipher: modeltest.Cipher(t), Audit: auditLog, WeChat: wx},
 		auth.Options{TokenTTL: cfg.TokenTTL, AdminTTL: cfg.AdminTTL, BindLimit: cfg.BindLimit, BindWindow: cfg.BindWindow,
-			AdminLoginLimit: cfg.AdminLoginLimit, InviteTTL: cfg.InviteTTL})
+			AdminLoginLimit: cfg.AdminLoginLimit, InviteTTL: cfg.InviteTTL, PasswordCost: 4})
 	if err != nil {
 		t.Fatal(err)
 	}

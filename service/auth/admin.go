@@ -83,7 +83,7 @@ func (s *Service) CreateAdmin(ctx context.Context, by Principal, spec AdminSpec)
 	if by.Role != roleSystem && !model.RegionScope(by.RegionScope).CoversRegion(spec.RegionScope) {
 		return model.AdminUser{}, apperr.New(apperr.Forbidden, "forbidden", "不能创建超出本人管辖范围的账号")
 	}
-	hash, err := HashPassword(spec.Password)
+	hash, err := hashPassword(spec.Password, s.o.PasswordCost)
 	if err != nil {
 		return model.AdminUser{}, err
 	}

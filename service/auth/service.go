@@ -41,7 +41,10 @@ type Options struct {
 	BindWindow      time.Duration
 	AdminLoginLimit int           // failed console sign-ins per user name and per IP in 15 minutes
 	InviteTTL       time.Duration // cadre invite codes
-	Now             func() time.Time
+	// PasswordCost is bcrypt's cost for new console passwords (0: the
+	// default, 11). Tests lower it: the race detector makes bcrypt crawl.
+	PasswordCost int
+	Now          func() time.Time
 }
 
 // Deps are the service's collaborators; WeChat may be nil (mini-program
@@ -62,6 +65,9 @@ func New(d Deps, o Options) (*Service, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.PasswordCost == 0 {
+		o.PasswordCost = passwordCost
 	}
 	if o.TokenTTL <= 0 || o.AdminTTL <= 0 || o.BindWindow <= 0 || o.InviteTTL <= 0 {
 		return nil, errors.New("auth: lifetimes and windows must be positive")
