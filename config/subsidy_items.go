@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -13,24 +15,35 @@ import (
 //go:embed subsidy_items.yaml
 var defaultSubsidyItems []byte
 
-// SubsidyItem is one entry of the catalogue file.
+// SubsidyItem is one entry of the subsidy item catalogue: the row the
+// subsidy_items table holds, plus the other names import files use for it.
 type SubsidyItem struct {
 	Code       string   `yaml:"code"`
 	Name       string   `yaml:"name"`
 	Aliases    []string `yaml:"aliases"`
 	Department string   `yaml:"department"`
-	ViaCard    bool     `yaml:"via_card"`
+	ViaCard    *bool    `yaml:"via_card"`
 	Payee      string   `yaml:"payee"`
 	Schedule   string   `yaml:"schedule"`
 }
 
-// LoadSubsidyItems reads the catalogue at path, or the shipped one.
+// PaidViaCard reports whether the item is paid through the 一卡通; an entry
+// that does not say is, as the schema's default.
+func (s SubsidyItem) PaidViaCard() bool { return s.ViaCard == nil || *s.ViaCard }
+
+// itemCodePattern keeps codes short ASCII identifiers, safe in URLs, file
+// names and the VARCHAR(32) primary key.
+var itemCodePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{1,31}$`)
+
+// LoadSubsidyItems reads the catalogue at path, or the shipped one when path
+// is empty, and checks it. The order of the file is the display order.
 func LoadSubsidyItems(path string) ([]SubsidyItem, error) {
 	raw := defaultSubsidyItems
+	key := "XB_SUBSIDY_ITEMS_FILE"
 	if path != "" {
 		var err error
 		if raw, err = os.ReadFile(path); err != nil {
-			return nil, &Error{Key: "XB_SUBSIDY_ITEMS_FILE", Reason: err.Error()}
+			return nil, &Error{Key: key, Reason: err.Error()}
 		}
 	}
 	var doc struct {
@@ -39,38 +52,59 @@ func LoadSubsidyItems(path string) ([]SubsidyItem, error) {
 	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&doc); err != nil {
-		return nil, &Error{Key: "XB_SUBSIDY_ITEMS_FILE", Reason: "not a valid catalogue: " + err.Error()}
+		return nil, &Error{Key: key, Reason: "not a valid subsidy item file: " + err.Error()}
 	}
 	if err := checkSubsidyItems(doc.Items); err != nil {
-		return nil, &Error{Key: "XB_SUBSIDY_ITEMS_FILE", Reason: err.Error()}
+		return nil, &Error{Key: key, Reason: err.Error()}
 	}
 	return doc.Items, nil
 }
 
+// DefaultSubsidyItems returns the shipped catalogue.
+func DefaultSubsidyItems() []SubsidyItem {
+	items, err := LoadSubsidyItems("")
+	if err != nil {
+		panic(err)
+	}
+	return items
+}
+
 func checkSubsidyItems(items []SubsidyItem) error {
 	var errs []error
-	names := map[string]string{}
 	if len(items) == 0 {
-		errs = append(errs, errors.New("no items"))
+		errs = append(errs, errors.New("items: at least one item is required"))
 	}
+	codes := map[string]bool{}
+	names := map[string]string{} // name or alias → code, so one name never means two items
 	for i, it := range items {
-		if it.Code == "" || len(it.Code) > 32 || strings.ToLower(it.Code) != it.Code {
-			errs = append(errs, fmt.Errorf("items[%d]: code %q must be lower-case, 1 to 32 characters", i, it.Code))
+		if !itemCodePattern.MatchString(it.Code) {
+			errs = append(errs, fmt.Errorf("items[%d].code %q: want 2-32 of a-z, 0-9 and _, starting with a letter", i, it.Code))
 		}
-		if it.Name == "" || it.Department == "" {
-			errs = append(errs, fmt.Errorf("items[%d] %s: name and department are required", i, it.Code))
+		if codes[it.Code] {
+			errs = append(errs, fmt.Errorf("items[%d].code %q appears twice", i, it.Code))
+		}
+		codes[it.Code] = true
+		if it.Name == "" || utf8.RuneCountInString(it.Name) > 64 {
+			errs = append(errs, fmt.Errorf("items[%d].name: 1-64 characters", i))
+		}
+		if it.Department == "" || utf8.RuneCountInString(it.Department) > 64 {
+			errs = append(errs, fmt.Errorf("items[%d].department: 1-64 characters", i))
 		}
 		if it.Payee != "household" && it.Payee != "member" {
-			errs = append(errs, fmt.Errorf("items[%d] %s: payee %q: want household or member", i, it.Code, it.Payee))
+			errs = append(errs, fmt.Errorf("items[%d].payee %q: want household or member", i, it.Payee))
 		}
 		switch it.Schedule {
 		case "monthly", "quarterly", "yearly", "once":
 		default:
-			errs = append(errs, fmt.Errorf("items[%d] %s: schedule %q: want monthly, quarterly, yearly or once", i, it.Code, it.Schedule))
+			errs = append(errs, fmt.Errorf("items[%d].schedule %q: want monthly, quarterly, yearly or once", i, it.Schedule))
 		}
-		for _, n := range append([]string{it.Code, it.Name}, it.Aliases...) {
-			if other, dup := names[n]; dup && other != it.Code {
-				errs = append(errs, fmt.Errorf("name %q belongs to both %s and %s", n, other, it.Code))
+		for _, n := range append([]string{it.Name}, it.Aliases...) {
+			if strings.TrimSpace(n) == "" {
+				errs = append(errs, fmt.Errorf("items[%d]: empty alias", i))
+				continue
+			}
+			if other, ok := names[n]; ok && other != it.Code {
+				errs = append(errs, fmt.Errorf("items[%d]: name %q also names %s", i, n, other))
 			}
 			names[n] = it.Code
 		}

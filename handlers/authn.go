@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
@@ -26,13 +27,38 @@ func bearer(c *gin.Context) string {
 	return ""
 }
 
-// signedIn requires a valid token, and, when roles are given, one of them.
+// sessionCookie carries a console session. Only officials get one; the
+// mini-program uses bearer tokens.
+const sessionCookie = "xb_session"
+
+var errCSRF = apperr.New(apperr.Forbidden, "csrf_failed", "页面已过期，请刷新后重试")
+
+// signedIn requires a valid bearer token or console session cookie and,
+// when roles are given, one of them. A cookie is an ambient credential, so a
+// state-changing call made with one must also carry the session's CSRF
+// token in X-CSRF-Token.
 func (s *Server) signedIn(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		p, err := s.d.Auth.Authenticate(c.Request.Context(), bearer(c))
+		token, byCookie := bearer(c), false
+		if token == "" {
+			if v, err := c.Cookie(sessionCookie); err == nil && v != "" {
+				token, byCookie = v, true
+			}
+		}
+		p, err := s.d.Auth.Authenticate(c.Request.Context(), token)
 		if err != nil {
 			writeError(c, err)
 			return
+		}
+		if byCookie {
+			if !p.IsAdmin() {
+				writeError(c, auth.ErrBadToken)
+				return
+			}
+			if unsafeMethod(c.Request.Method) && !sameToken(c.GetHeader("X-CSRF-Token"), p.CSRFToken) {
+				writeError(c, errCSRF)
+				return
+			}
 		}
 		if len(roles) > 0 && !hasRole(p, roles) {
 			writeError(c, errWrongRole)
@@ -41,6 +67,14 @@ func (s *Server) signedIn(roles ...string) gin.HandlerFunc {
 		c.Set(principalKey, p)
 		c.Next()
 	}
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+func sameToken(a, b string) bool {
+	return b != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 func hasRole(p auth.Principal, roles []string) bool {

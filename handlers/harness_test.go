@@ -22,6 +22,8 @@ import (
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/risk"
 	"github.com/xiangbang/xiangbang/service/visits"
+	"github.com/xiangbang/xiangbang/service/wechat"
+	"github.com/xiangbang/xiangbang/service/wechat/wxmock"
 )
 
 func TestMain(m *testing.M) {
@@ -41,6 +43,8 @@ type harness struct {
 	fx     *modeltest.Fixtures
 	kv     kv.Store
 	logBuf *bytes.Buffer
+	wx     *wechat.Client
+	mock   *wxmock.Server
 }
 
 type harnessOption func(*config.Config)
@@ -58,12 +62,19 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := auth.New(db, tokens, auth.Options{TokenTTL: cfg.TokenTTL, AdminTTL: cfg.AdminTTL})
+	logBuf := &bytes.Buffer{}
+	wx, mock, err := wechat.NewDemo(wechat.Options{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	logBuf := &bytes.Buffer{}
+	t.Cleanup(func() { mock.Close() })
 	auditLog, err := audit.New(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := auth.New(auth.Deps{DB: db, Tokens: tokens, KV: store, Cipher: modeltest.Cipher(t), Audit: auditLog, WeChat: wx},
+		auth.Options{TokenTTL: cfg.TokenTTL, AdminTTL: cfg.AdminTTL, BindLimit: cfg.BindLimit, BindWindow: cfg.BindWindow,
+			AdminLoginLimit: cfg.AdminLoginLimit, InviteTTL: cfg.InviteTTL, PasswordCost: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +101,7 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf}
+	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf, wx: wx, mock: mock}
 }
 
 // do sends a request; body is JSON-encoded unless it is already []byte or a

@@ -17,7 +17,7 @@ import (
 // cadreRoutes registers the cadres' work (due list, household file, visits,
 // incomes, plans), the households' answer to a visit, and the officials'
 // lists of flags and visits.
-func (s *Server) cadreRoutes(api *gin.RouterGroup) {
+func (s *Server) cadreRoutes(api, adm *gin.RouterGroup) {
 	cadre := api.Group("/cadre", s.signedIn(auth.RoleCadre))
 	cadre.GET("/households", s.dueList)
 	cadre.GET("/households/:id", s.householdFile)
@@ -30,26 +30,13 @@ func (s *Server) cadreRoutes(api *gin.RouterGroup) {
 	api.GET("/visits", s.signedIn(auth.RoleHousehold), s.householdVisits)
 	api.POST("/visits/:id/confirmation", s.signedIn(auth.RoleHousehold), s.confirmVisit)
 
-	// Officials: bearer tokens for now; the console's cookie and CSRF
-	// check go in front of the same handlers.
-	adm := s.engine.Group("/admin/api", limitBody(int64(s.d.Config.BodyLimit)), s.signedIn(auth.RoleOfficial))
-	adm.GET("/flags/households", s.flaggedHouseholds)
-	adm.GET("/flags/villages", s.flaggedVillages)
-	adm.POST("/flags/recompute", s.recomputeFlags)
-	adm.GET("/visits", s.listVisits)
-	adm.GET("/visits/:id/revisions", s.visitRevisions)
-	adm.GET("/households/:id", s.householdFile)
-}
-
-// pathID reads a positive id from the path; anything else is "no such"
-// thing, as API.md wants for ids that are not the caller's.
-func pathID(c *gin.Context, what string) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(c, apperr.Missing(what))
-		return 0, false
-	}
-	return id, true
+	official := adm.Group("", s.signedIn(auth.RoleOfficial))
+	official.GET("/flags/households", s.flaggedHouseholds)
+	official.GET("/flags/villages", s.flaggedVillages)
+	official.POST("/flags/recompute", s.recomputeFlags)
+	official.GET("/visits", s.listVisits)
+	official.GET("/visits/:id/revisions", s.visitRevisions)
+	official.GET("/households/:id", s.householdFile)
 }
 
 // queryInt reads an optional non-negative integer query parameter.
@@ -91,7 +78,7 @@ func (s *Server) dueList(c *gin.Context) {
 }
 
 func (s *Server) householdFile(c *gin.Context) {
-	id, ok := pathID(c, "农户")
+	id, ok := pathID(c, "id", "农户")
 	if !ok {
 		return
 	}
@@ -104,7 +91,7 @@ func (s *Server) householdFile(c *gin.Context) {
 }
 
 func (s *Server) recordIncome(c *gin.Context) {
-	id, ok := pathID(c, "农户")
+	id, ok := pathID(c, "id", "农户")
 	if !ok {
 		return
 	}
@@ -122,7 +109,7 @@ func (s *Server) recordIncome(c *gin.Context) {
 }
 
 func (s *Server) recordPlan(c *gin.Context) {
-	id, ok := pathID(c, "农户")
+	id, ok := pathID(c, "id", "农户")
 	if !ok {
 		return
 	}
@@ -204,7 +191,7 @@ func (s *Server) listVisits(c *gin.Context) {
 }
 
 func (s *Server) visitRevisions(c *gin.Context) {
-	id, ok := pathID(c, "走访记录")
+	id, ok := pathID(c, "id", "走访记录")
 	if !ok {
 		return
 	}
@@ -231,7 +218,7 @@ func (s *Server) householdVisits(c *gin.Context) {
 }
 
 func (s *Server) confirmVisit(c *gin.Context) {
-	id, ok := pathID(c, "走访记录")
+	id, ok := pathID(c, "id", "走访记录")
 	if !ok {
 		return
 	}

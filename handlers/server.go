@@ -81,7 +81,10 @@ func New(d Deps) (*Server, error) {
 	api := e.Group("/api/v1", limitBody(int64(d.Config.BodyLimit)))
 	s.authRoutes(api)
 	s.photoRoutes(api)
-	s.cadreRoutes(api)
+
+	adm := e.Group("/admin/api", limitBody(int64(d.Config.BodyLimit)))
+	s.adminAuthRoutes(adm)
+	s.cadreRoutes(api, adm)
 	return s, nil
 }
 

@@ -116,8 +116,8 @@ func TestDevSignIn(t *testing.T) {
 		if out.User.Role != auth.RoleHousehold || out.User.HouseholdID != hh.ID || out.Token == "" {
 			t.Fatalf("dev sign-in user: %+v", out.User)
 		}
-		me := decode[auth.Principal](t, h.do("GET", "/api/v1/me", nil, out.Token))
-		if me.MemberID != m.ID {
+		me := decode[auth.Me](t, h.do("GET", "/api/v1/me", nil, out.Token))
+		if me.Household == nil || me.Household.MemberID != m.ID || me.Household.HouseholdNo != hh.HouseholdNo {
 			t.Fatalf("me: %+v", me)
 		}
 		wantError(t, h.do("POST", "/api/v1/auth/dev", map[string]string{"role": "root"}, ""), 400, "invalid_role")

@@ -81,8 +81,10 @@ func openSQLite(o Options, gcfg *gorm.Config) (*DB, error) {
 		return nil, fmt.Errorf("model: data directory: %w", err)
 	}
 	// WAL lets readers go on while one writer writes; busy_timeout makes a
-	// second writer wait instead of failing; foreign keys are off by default.
-	dsn := o.SQLitePath + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	// second writer wait instead of failing; immediate transactions take the
+	// write lock at BEGIN, so two read-then-write transactions queue instead of
+	// one failing on upgrade; foreign keys are off by default.
+	dsn := o.SQLitePath + "?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	gdb, err := gorm.Open(sqlite.Open(dsn), gcfg)
 	if err != nil {
 		return nil, fmt.Errorf("model: open %s: %w", o.SQLitePath, err)

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"gorm.io/gorm/clause"
+
+	"github.com/xiangbang/xiangbang/config"
 )
 
 // Payees and schedules of subsidy items.
@@ -54,4 +56,13 @@ func (db *DB) SyncSubsidyItems(ctx context.Context, items []SubsidyItem) error {
 		}
 		return tx.Model(&SubsidyItem{}).Where("code NOT IN ?", codes).Update("active", false).Error
 	})
+}
+
+// SubsidyItemRows turns the catalogue file's entries into table rows.
+func SubsidyItemRows(items []config.SubsidyItem) []SubsidyItem {
+	rows := make([]SubsidyItem, len(items))
+	for i, it := range items {
+		rows[i] = SubsidyItem{Code: it.Code, Name: it.Name, Department: it.Department, ViaCard: it.PaidViaCard(), Payee: it.Payee, Schedule: it.Schedule}
+	}
+	return rows
 }

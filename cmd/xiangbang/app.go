@@ -18,6 +18,7 @@ import (
 	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/pii"
+	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/kv"
 )
 
@@ -31,6 +32,7 @@ type app struct {
 	kv          kv.Store
 	redis       *redis.Client // nil without Redis
 	cipher      *pii.Cipher
+	audit       *audit.Log
 	tokenSecret []byte
 	closers     []func() error
 }
@@ -83,6 +85,9 @@ func openApp(ctx context.Context, cfg *config.Config) (*app, error) {
 		return nil, err
 	}
 	a.closers = append(a.closers, a.db.Close)
+	if a.audit, err = audit.New(a.db, nil); err != nil {
+		return nil, err
+	}
 	if cfg.RedisAddr == "" {
 		a.kv = kv.NewMemory()
 		return a, nil
@@ -154,11 +159,7 @@ func (a *app) syncCatalogue(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rows := make([]model.SubsidyItem, len(items))
-	for i, it := range items {
-		rows[i] = model.SubsidyItem{Code: it.Code, Name: it.Name, Department: it.Department, ViaCard: it.ViaCard, Payee: it.Payee, Schedule: it.Schedule}
-	}
-	return a.db.SyncSubsidyItems(ctx, rows)
+	return a.db.SyncSubsidyItems(ctx, model.SubsidyItemRows(items))
 }
 
 // today is the date in the deployment's zone.

@@ -27,6 +27,8 @@ func commandTable() map[string]command {
 		"migrate": {"apply pending database migrations", runMigrate},
 		"seed":    {"seed the demo county (--demo) into an empty database", runSeed},
 		"config":  {"print every configuration key, its default and meaning", runConfig},
+		"admin":   {"console users, cadre invite codes, key rotation", runAdmin},
+		"wxmock":  {"run the stand-in of WeChat's servers for tests, staging and the demo", runWxmock},
 	}
 }
 

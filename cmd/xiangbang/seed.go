@@ -60,11 +60,7 @@ func (a *app) seed(ctx context.Context, households int) (demo.Summary, error) {
 	}
 	// The demo shows its risk flags from the start; a real deployment gets
 	// them from the nightly recomputation and from each income record.
-	log, err := audit.New(a.db, nil)
-	if err != nil {
-		return sum, err
-	}
-	flags, err := risk.New(a.db, risk.Options{Policy: a.policy, Audit: log, Location: a.cfg.Location()})
+	flags, err := risk.New(a.db, risk.Options{Policy: a.policy, Audit: a.audit, Location: a.cfg.Location()})
 	if err != nil {
 		return sum, err
 	}

@@ -15,11 +15,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/xiangbang/xiangbang/handlers"
-	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/risk"
 	"github.com/xiangbang/xiangbang/service/visits"
+	"github.com/xiangbang/xiangbang/service/wechat"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -88,15 +88,14 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if sqlDB, err := a.db.DB.DB(); err == nil {
 		reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, string(a.db.Dialect)))
 	}
-	tokens, err := auth.NewTokens(a.db, a.kv, a.tokenSecret, nil)
+	wx, mock, err := wechat.Open(a.cfg, a.kv, a.log)
 	if err != nil {
 		return nil, nil, err
 	}
-	authSvc, err := auth.New(a.db, tokens, auth.Options{TokenTTL: a.cfg.TokenTTL, AdminTTL: a.cfg.AdminTTL})
-	if err != nil {
-		return nil, nil, err
+	if mock != nil {
+		a.closers = append(a.closers, mock.Close)
 	}
-	auditLog, err := audit.New(a.db, nil)
+	authSvc, err := a.newAuth(wx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -108,17 +107,17 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	visitSvc, err := visits.New(a.db, visits.Options{Policy: a.policy, Audit: auditLog, Location: a.cfg.Location(),
+	visitSvc, err := visits.New(a.db, visits.Options{Policy: a.policy, Audit: a.audit, Location: a.cfg.Location(),
 		PaymentGraceDays: a.cfg.PaymentGraceDays})
 	if err != nil {
 		return nil, nil, err
 	}
-	riskSvc, err := risk.New(a.db, risk.Options{Policy: a.policy, Audit: auditLog, Location: a.cfg.Location()})
+	riskSvc, err := risk.New(a.db, risk.Options{Policy: a.policy, Audit: a.audit, Location: a.cfg.Location()})
 	if err != nil {
 		return nil, nil, err
 	}
 	h, err := handlers.New(handlers.Deps{
-		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: auditLog, Photos: photos,
+		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: a.audit, Photos: photos,
 		Visits: visitSvc, Risk: riskSvc,
 	})
 	if err != nil {
@@ -172,4 +171,17 @@ func serveUntilDone(ctx context.Context, a *app, srv *http.Server, ln net.Listen
 	}
 	a.log.Info("stopped")
 	return nil
+}
+
+// newAuth builds the sign-in service; wx may be nil where no WeChat sign-in
+// happens (command-line tools).
+func (a *app) newAuth(wx auth.WeChatLogin) (*auth.Service, error) {
+	tokens, err := auth.NewTokens(a.db, a.kv, a.tokenSecret, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := a.cfg
+	return auth.New(auth.Deps{DB: a.db, Tokens: tokens, KV: a.kv, Cipher: a.cipher, Audit: a.audit, WeChat: wx},
+		auth.Options{TokenTTL: c.TokenTTL, AdminTTL: c.AdminTTL, BindLimit: c.BindLimit, BindWindow: c.BindWindow,
+			AdminLoginLimit: c.AdminLoginLimit, InviteTTL: c.InviteTTL})
 }

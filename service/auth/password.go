@@ -16,15 +16,17 @@ const passwordCost = 11
 // ErrWeakPassword is returned for passwords too short to protect a region's data.
 var ErrWeakPassword = apperr.BadInput("weak_password", "密码至少 10 位")
 
-// HashPassword hashes a console password.
-func HashPassword(pw string) (string, error) {
+// HashPassword hashes a console password at the default cost.
+func HashPassword(pw string) (string, error) { return hashPassword(pw, passwordCost) }
+
+func hashPassword(pw string, cost int) (string, error) {
 	if utf8.RuneCountInString(pw) < 10 {
 		return "", ErrWeakPassword
 	}
 	if len(pw) > 72 { // bcrypt ignores the rest; refuse instead of truncating silently
 		return "", apperr.BadInput("password_too_long", "密码不能超过 72 个字节")
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), passwordCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
 	return string(h), err
 }
 

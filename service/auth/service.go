@@ -7,36 +7,80 @@ import (
 
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
+	"github.com/xiangbang/xiangbang/model/pii"
+	"github.com/xiangbang/xiangbang/service/audit"
+	"github.com/xiangbang/xiangbang/service/kv"
 )
+
+// WeChatLogin exchanges a wx.login code for the user's identity
+// (code2session). The WeChat layer (service/wechat) implements it; the
+// session key stays there.
+type WeChatLogin interface {
+	Login(ctx context.Context, code string) (openid, unionid string, err error)
+}
 
 // Service signs people in and resolves tokens to principals.
 type Service struct {
 	db       *model.DB
 	tokens   *Tokens
-	tokenTTL time.Duration
-	adminTTL time.Duration
+	cipher   *pii.Cipher
+	audit    *audit.Log
+	wechat   WeChatLogin
+	o        Options
+	binds    failureLimiter
+	cadreInv failureLimiter
+	logins   failureLimiter
 	now      func() time.Time
 }
 
 // Options configure Service.
 type Options struct {
-	TokenTTL time.Duration // mini-program sign-ins
-	AdminTTL time.Duration // console sessions
-	Now      func() time.Time
+	TokenTTL        time.Duration // mini-program sign-ins
+	AdminTTL        time.Duration // console sessions
+	BindLimit       int           // failed bindings per user and per IP in BindWindow
+	BindWindow      time.Duration
+	AdminLoginLimit int           // failed console sign-ins per user name and per IP in 15 minutes
+	InviteTTL       time.Duration // cadre invite codes
+	// PasswordCost is bcrypt's cost for new console passwords (0: the
+	// default, 11). Tests lower it: the race detector makes bcrypt crawl.
+	PasswordCost int
+	Now          func() time.Time
+}
+
+// Deps are the service's collaborators; WeChat may be nil (mini-program
+// sign-in then answers 503).
+type Deps struct {
+	DB     *model.DB
+	Tokens *Tokens
+	KV     kv.Store
+	Cipher *pii.Cipher
+	Audit  *audit.Log
+	WeChat WeChatLogin
 }
 
 // New builds the service.
-func New(db *model.DB, tokens *Tokens, o Options) (*Service, error) {
-	if db == nil || tokens == nil {
-		return nil, errors.New("auth: New needs a database and tokens")
+func New(d Deps, o Options) (*Service, error) {
+	if d.DB == nil || d.Tokens == nil || d.KV == nil || d.Cipher == nil || d.Audit == nil {
+		return nil, errors.New("auth: New needs a database, tokens, a kv store, a cipher and the audit log")
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.TokenTTL <= 0 || o.AdminTTL <= 0 {
-		return nil, errors.New("auth: token lifetimes must be positive")
+	if o.PasswordCost == 0 {
+		o.PasswordCost = passwordCost
 	}
-	return &Service{db: db, tokens: tokens, tokenTTL: o.TokenTTL, adminTTL: o.AdminTTL, now: o.Now}, nil
+	if o.TokenTTL <= 0 || o.AdminTTL <= 0 || o.BindWindow <= 0 || o.InviteTTL <= 0 {
+		return nil, errors.New("auth: lifetimes and windows must be positive")
+	}
+	if o.BindLimit < 1 || o.AdminLoginLimit < 1 {
+		return nil, errors.New("auth: attempt limits must be at least 1")
+	}
+	return &Service{
+		db: d.DB, tokens: d.Tokens, cipher: d.Cipher, audit: d.Audit, wechat: d.WeChat, o: o, now: o.Now,
+		binds:    failureLimiter{kv: d.KV, prefix: "limit:bind:", limit: o.BindLimit, window: o.BindWindow},
+		cadreInv: failureLimiter{kv: d.KV, prefix: "limit:invite:", limit: o.BindLimit, window: o.BindWindow},
+		logins:   failureLimiter{kv: d.KV, prefix: "limit:login:", limit: o.AdminLoginLimit, window: 15 * time.Minute},
+	}, nil
 }
 
 // Tokens exposes the token store (sign-out, revocation).
@@ -133,12 +177,12 @@ type SignedIn struct {
 
 // SignInUser issues a token for a WeChat user.
 func (s *Service) SignInUser(ctx context.Context, userID int64, ip, ua string) (SignedIn, error) {
-	return s.signIn(ctx, model.SubjectUser, userID, ip, ua, s.tokenTTL)
+	return s.signIn(ctx, model.SubjectUser, userID, ip, ua, s.o.TokenTTL)
 }
 
 // SignInAdmin issues a console session for an admin user.
 func (s *Service) SignInAdmin(ctx context.Context, adminID int64, ip, ua string) (SignedIn, error) {
-	return s.signIn(ctx, model.SubjectAdmin, adminID, ip, ua, s.adminTTL)
+	return s.signIn(ctx, model.SubjectAdmin, adminID, ip, ua, s.o.AdminTTL)
 }
 
 func (s *Service) signIn(ctx context.Context, kind string, id int64, ip, ua string, ttl time.Duration) (SignedIn, error) {

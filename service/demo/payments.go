@@ -61,8 +61,8 @@ func elder(s *Seeder, ms []model.Member) (model.Member, bool) {
 var monthlyPlans = []paymentPlan{
 	{"dibao", 0.35, 280, 620, 10, nil},
 	{"tekun", 0.05, 650, 780, 10, elder},
-	{"disability_living", 1, 80, 80, 15, withDisability},
-	{"disability_care", 0.5, 100, 100, 15, withDisability},
+	{"disabled_living", 1, 80, 80, 15, withDisability},
+	{"disabled_care", 0.5, 100, 100, 15, withDisability},
 	{"public_welfare_job", 0.10, 500, 800, 20, worker},
 }
 
@@ -71,15 +71,15 @@ var yearlyPlans = []struct {
 	month time.Month
 }{
 	{paymentPlan{"farmland_protection", 0.85, 90, 620, 30, nil}, time.June},
-	{paymentPlan{"forest_compensation", 0.30, 60, 400, 30, nil}, time.September},
+	{paymentPlan{"forest_eco", 0.30, 60, 400, 30, nil}, time.September},
 	{paymentPlan{"industry_award", 0.25, 1000, 3000, 30, nil}, time.September},
-	{paymentPlan{"local_labour_subsidy", 0.10, 1000, 1500, 30, worker}, time.October},
+	{paymentPlan{"county_employment", 0.10, 1000, 1500, 30, worker}, time.October},
 }
 
 var oncePlans = []paymentPlan{
-	{"transport_subsidy", 0.10, 300, 800, 0, worker},
-	{"temporary_relief", 0.03, 500, 2000, 0, nil},
-	{"medical_aid", 0.05, 800, 6000, 0, anyAdult},
+	{"cross_province_transport", 0.10, 300, 800, 0, worker},
+	{"temporary_assistance", 0.03, 500, 2000, 0, nil},
+	{"medical_security", 0.05, 800, 6000, 0, anyAdult},
 	{"housing", 0.01, 8000, 20000, 0, nil},
 	{"health_support", 0.02, 300, 1500, 0, anyAdult},
 	{"farm_machinery", 0.02, 1200, 5000, 0, nil},

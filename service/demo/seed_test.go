@@ -23,11 +23,7 @@ func seed(t *testing.T, db *model.DB, households int) demo.Summary {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := make([]model.SubsidyItem, len(items))
-	for i, it := range items {
-		rows[i] = model.SubsidyItem{Code: it.Code, Name: it.Name, Department: it.Department, ViaCard: it.ViaCard, Payee: it.Payee, Schedule: it.Schedule}
-	}
-	if err := db.SyncSubsidyItems(context.Background(), rows); err != nil {
+	if err := db.SyncSubsidyItems(context.Background(), model.SubsidyItemRows(items)); err != nil {
 		t.Fatal(err)
 	}
 	s, err := demo.NewSeeder(db, modeltest.Cipher(t), demo.Options{Today: today, Households: households, Password: "demo-password-1"})
