@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -128,12 +129,12 @@ func (t *PushTemplates) check() error {
 		errs = append(errs, checkMapping(name, "official", k.Official, t.Official), checkMapping(name, "miniapp", k.Miniapp, t.Miniapp))
 	}
 	for i, a := range t.FailureAdvice {
-		if len(a.Match) == 0 || a.Advice == "" {
-			errs = append(errs, fmt.Errorf("payment_failure_advice[%d]: match and advice are required", i))
+		if len(a.Match) == 0 || a.Advice == "" || utf8.RuneCountInString(a.Advice) > 20 {
+			errs = append(errs, fmt.Errorf("payment_failure_advice[%d]: match and advice (up to 20 characters, it fills a thing field) are required", i))
 		}
 	}
-	if t.DefaultAdvice == "" {
-		errs = append(errs, errors.New("default_failure_advice is required"))
+	if t.DefaultAdvice == "" || utf8.RuneCountInString(t.DefaultAdvice) > 20 {
+		errs = append(errs, errors.New("default_failure_advice is required, up to 20 characters"))
 	}
 	return errors.Join(errs...)
 }

@@ -75,13 +75,14 @@ func (o *Outbox) Status(ctx context.Context) (Status, error) {
 		st.Depth[d.State] += d.N
 	}
 	now := o.now().UTC()
-	var oldest struct{ At *time.Time }
-	if err := db.Raw(`SELECT MIN(next_attempt_at) AS at FROM push_outbox WHERE state = ? AND next_attempt_at <= ?`,
-		model.OutboxQueued, now).Scan(&oldest).Error; err != nil {
+	// ORDER BY and LIMIT, not MIN: SQLite hands an aggregate back as text.
+	var oldest []model.OutboxMessage
+	if err := db.Select("next_attempt_at").Where("state = ? AND next_attempt_at <= ?", model.OutboxQueued, now).
+		Order("next_attempt_at").Limit(1).Find(&oldest).Error; err != nil {
 		return st, err
 	}
-	if oldest.At != nil {
-		st.OldestDue = now.Sub(*oldest.At)
+	if len(oldest) == 1 {
+		st.OldestDue = now.Sub(oldest[0].NextAttemptAt)
 	}
 	var recent []struct {
 		State string
