@@ -42,7 +42,7 @@ func TestFitField(t *testing.T) {
 func TestRender(t *testing.T) {
 	tpl := config.DefaultPushTemplates()
 	now := time.Date(2026, 5, 4, 9, 30, 0, 0, time.UTC)
-	data := map[string]string{"item": "最低生活保障金", "amount": "520.00元", "status": "发放失败", "remark": "一卡通账户已注销，请携带身份证到乡镇财政所更新账户", "payment_id": "9"}
+	data := map[string]string{"item": "最低生活保障金", "amount": "520.00元", "status": "发放失败", "reason": "一卡通账户已注销，请携带身份证到乡镇财政所更新账户", "payment_id": "9"}
 	tests := []struct {
 		name, kind, channel, page string
 		ok                        bool
