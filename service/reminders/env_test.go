@@ -78,6 +78,8 @@ func (e *env) queued(kind string) map[string]map[string]string {
 	return out
 }
 
-func local(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, shanghai) }
+func local(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, shanghai)
+}
 
 func ctx() context.Context { return context.Background() }
