@@ -19,6 +19,7 @@ import (
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/push"
 )
 
 // Deps are what the handlers need; New refuses missing ones.
@@ -31,13 +32,15 @@ type Deps struct {
 	Auth     *auth.Service
 	Audit    *audit.Log
 	Photos   *photo.Service
-	Now      func() time.Time
+	// Subscriptions records what users accept in wx.requestSubscribeMessage.
+	Subscriptions *push.Subscriptions
+	Now           func() time.Time
 }
 
 func (d Deps) check() error {
 	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
-		d.Audit == nil || d.Photos == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit and Photos are required")
+		d.Audit == nil || d.Photos == nil || d.Subscriptions == nil {
+		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos and Subscriptions are required")
 	}
 	return nil
 }
@@ -77,6 +80,7 @@ func New(d Deps) (*Server, error) {
 	api := e.Group("/api/v1", limitBody(int64(d.Config.BodyLimit)))
 	s.authRoutes(api)
 	s.photoRoutes(api)
+	s.pushRoutes(api)
 
 	adm := e.Group("/admin/api", limitBody(int64(d.Config.BodyLimit)))
 	s.adminAuthRoutes(adm)

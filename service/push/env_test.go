@@ -48,7 +48,7 @@ func (c *clock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
 
 // env is a worker on a real database against wxmock, with fixtures.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *model.DB
 	fx    *modeltest.Fixtures
 	wx    *wechat.Client
@@ -61,7 +61,7 @@ type env struct {
 
 type envOption func(*push.Options, *wechat.Options)
 
-func newEnv(t *testing.T, db *model.DB, opts ...envOption) *env {
+func newEnv(t testing.TB, db *model.DB, opts ...envOption) *env {
 	t.Helper()
 	store := kv.NewMemory()
 	e := &env{t: t, db: db, fx: modeltest.NewFixtures(t, db), kv: store, tpl: config.DefaultPushTemplates(),
@@ -85,7 +85,7 @@ func newEnv(t *testing.T, db *model.DB, opts ...envOption) *env {
 	return e
 }
 
-func mustQuiet(t *testing.T, s string) config.QuietHours {
+func mustQuiet(t testing.TB, s string) config.QuietHours {
 	q, err := config.ParseQuietHours(s)
 	if err != nil {
 		t.Fatal(err)

@@ -66,22 +66,22 @@ func (w *Worker) extend(ctx context.Context, owner string) error {
 		until, until, model.OutboxLeased, owner).Error
 }
 
-// record writes outcomes in one transaction. Each update holds only while
-// the row is still leased to owner: a worker that lost its lease (it hung
-// past it and another took the row) changes nothing. It returns how many
-// outcomes found their lease gone.
+// record writes outcomes in one transaction, a statement per hundred. Each
+// update holds only while the row is still leased to owner: a worker that
+// lost its lease (it hung past it and another took the row) changes
+// nothing. It returns how many outcomes found their lease gone.
 func (w *Worker) record(ctx context.Context, owner string, outs []outcome) (lost int, err error) {
 	now := w.now().UTC().Truncate(time.Millisecond)
 	err = w.db.Tx(ctx, func(tx *model.DB) error {
 		lost = 0
-		for _, o := range outs {
-			res := tx.Exec(o.update(), o.args(now, owner)...)
+		for start := 0; start < len(outs); start += recordChunk {
+			chunk := outs[start:min(start+recordChunk, len(outs))]
+			sql, args := outcomesSQL(chunk, now, owner)
+			res := tx.Exec(sql, args...)
 			if res.Error != nil {
 				return res.Error
 			}
-			if res.RowsAffected == 0 {
-				lost++
-			}
+			lost += len(chunk) - int(res.RowsAffected)
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package push
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xiangbang/xiangbang/model"
@@ -32,32 +33,72 @@ type outcome struct {
 	uncount    bool // the attempt the claim counted did not happen
 }
 
-const updateOutcome = `UPDATE push_outbox SET state = ?, channel = ?, openid = ?, template_key = ?, next_attempt_at = ?,
-	last_error = ?, hold_reason = ?, wechat_msg_id = ?, sent_at = ?, attempts = attempts - ?,
-	lease_owner = '', lease_until = NULL, updated_at = ?
-	WHERE id = ? AND state = ? AND lease_owner = ?`
+// recordChunk bounds the outcomes written by one statement.
+const recordChunk = 100
 
-func (o outcome) update() string { return updateOutcome }
-
-func (o outcome) args(now time.Time, owner string) []any {
-	next := o.next
-	if next.IsZero() {
-		next = now
+// outcomesSQL is one UPDATE writing every outcome of outs: a CASE on the
+// id per column, so a hundred outcomes cost one round trip, not a hundred.
+func outcomesSQL(outs []outcome, now time.Time, owner string) (string, []any) {
+	cols := []struct {
+		name string
+		val  func(o outcome) any
+	}{
+		{"state", func(o outcome) any { return o.state }},
+		{"channel", func(o outcome) any { return o.channel }},
+		{"openid", func(o outcome) any { return o.openid }},
+		{"template_key", func(o outcome) any { return o.tmplKey }},
+		{"next_attempt_at", func(o outcome) any {
+			if o.next.IsZero() {
+				return now
+			}
+			return o.next.UTC().Truncate(time.Millisecond)
+		}},
+		{"last_error", func(o outcome) any { return truncate(o.lastErr, 255) }},
+		{"hold_reason", func(o outcome) any { return o.holdReason }},
+		{"wechat_msg_id", func(o outcome) any {
+			if o.msgID == 0 {
+				return ""
+			}
+			return strconv.FormatInt(o.msgID, 10)
+		}},
+		{"sent_at", func(o outcome) any {
+			if o.state == model.OutboxSent {
+				return now
+			}
+			return nil
+		}},
+		{"attempts", func(o outcome) any {
+			if o.uncount {
+				return 1
+			}
+			return 0
+		}},
 	}
-	var sentAt *time.Time
-	msgID := ""
-	if o.state == model.OutboxSent {
-		sentAt = &now
+	var b strings.Builder
+	args := make([]any, 0, len(outs)*(2*len(cols)+1)+4)
+	b.WriteString("UPDATE push_outbox SET ")
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c.name + " = ")
+		if c.name == "attempts" {
+			b.WriteString("attempts - ")
+		}
+		b.WriteString("CASE id")
+		for _, o := range outs {
+			b.WriteString(" WHEN ? THEN ?")
+			args = append(args, o.id, c.val(o))
+		}
+		b.WriteString(" END")
 	}
-	if o.msgID != 0 {
-		msgID = strconv.FormatInt(o.msgID, 10)
+	b.WriteString(", lease_owner = '', lease_until = NULL, updated_at = ? WHERE id IN ? AND state = ? AND lease_owner = ?")
+	ids := make([]int64, len(outs))
+	for i, o := range outs {
+		ids[i] = o.id
 	}
-	uncount := 0
-	if o.uncount {
-		uncount = 1
-	}
-	return []any{o.state, o.channel, o.openid, o.tmplKey, next.UTC().Truncate(time.Millisecond),
-		truncate(o.lastErr, 255), o.holdReason, msgID, sentAt, uncount, now, o.id, model.OutboxLeased, owner}
+	args = append(args, now, ids, model.OutboxLeased, owner)
+	return b.String(), args
 }
 
 // truncate cuts s to at most n bytes on a character boundary.

@@ -18,6 +18,7 @@ type recorder struct {
 	pending  []outcome
 	inflight map[int64]bool
 	kick     chan struct{}
+	flushed  chan struct{} // a flush finished: room for more work
 	stop     chan struct{}
 	done     chan struct{}
 }
@@ -31,7 +32,7 @@ const (
 
 func newRecorder(w *Worker, ctx context.Context) *recorder {
 	r := &recorder{w: w, ctx: ctx, inflight: map[int64]bool{}, kick: make(chan struct{}, 1),
-		stop: make(chan struct{}), done: make(chan struct{})}
+		flushed: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go r.loop()
 	return r
 }
@@ -43,6 +44,29 @@ func (r *recorder) track(rows []model.OutboxMessage) {
 	for _, row := range rows {
 		r.inflight[row.ID] = true
 	}
+}
+
+// size is how many claimed messages have no recorded outcome yet.
+func (r *recorder) size() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.inflight)
+}
+
+// waitRoom blocks until at most n claimed messages lack a recorded outcome,
+// or ctx ends. Claiming runs ahead of sending only this far, and sending
+// ahead of recording: what was sent but not recorded when the process
+// dies is sent again, so this bounds the repeats a crash can cause.
+func (r *recorder) waitRoom(ctx context.Context, n int) bool {
+	for r.size() > n {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-r.flushed:
+		case <-time.After(recordEvery):
+		}
+	}
+	return true
 }
 
 // busy returns the ids being handled.
@@ -115,5 +139,9 @@ func (r *recorder) flush() error {
 		delete(r.inflight, o.id)
 	}
 	r.mu.Unlock()
+	select {
+	case r.flushed <- struct{}{}:
+	default:
+	}
 	return nil
 }

@@ -127,6 +127,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	sem := make(chan struct{}, w.o.Concurrency)
 	var wg sync.WaitGroup
 	for ctx.Err() == nil {
+		if !rec.waitRoom(ctx, w.o.Concurrency) {
+			break
+		}
 		batch, err := w.claimBatch(ctx, rec.busy())
 		if err != nil {
 			if ctx.Err() == nil {

@@ -182,7 +182,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	t := time.NewTicker(s.o.Tick)
 	defer t.Stop()
 	for {
-		ok, err := s.leader.hold(ctx, s.o.LeaderTTL)
+		hctx, cancel := context.WithTimeout(bg, s.o.Tick)
+		ok, err := s.leader.hold(hctx, s.o.LeaderTTL)
+		cancel()
 		switch {
 		case err != nil && ctx.Err() == nil:
 			s.log.Warn("scheduler: leader election failed", "err", err)
