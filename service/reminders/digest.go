@@ -98,6 +98,15 @@ func (r *Reminders) cutoffs(days []int, today model.Date, offset int) (string, [
 	return b.String(), args
 }
 
+// dueDate is the SQL of base plus period days: when the next visit is
+// due, to put the most overdue household first whatever its period.
+func (r *Reminders) dueDate(base, period string) string {
+	if r.db.Dialect == model.SQLite {
+		return "datetime(" + base + ", '+' || " + period + " || ' days')"
+	}
+	return "DATE_ADD(" + base + ", INTERVAL " + period + " DAY)"
+}
+
 // digestRow is one cadre's counts.
 type digestRow struct {
 	CadreID int64
@@ -134,7 +143,7 @@ func (r *Reminders) Digest(ctx context.Context, today model.Date) (int, error) {
 	}
 	err = db.Raw(`SELECT y.cadre_id, y.household_id, y.head_name FROM (
 			SELECT x.cadre_id, x.household_id, x.head_name,
-				ROW_NUMBER() OVER (PARTITION BY x.cadre_id ORDER BY x.base, x.household_id) AS rn
+				ROW_NUMBER() OVER (PARTITION BY x.cadre_id ORDER BY `+r.dueDate("x.base", "x.period")+`, x.household_id) AS rn
 			FROM (`+set+`) x WHERE x.base < `+overdueCut+`
 		) y WHERE y.rn <= ? ORDER BY y.cadre_id, y.rn`, join(setArgs, overdueArgs, []any{r.o.DigestTop})...).Scan(&top).Error
 	if err != nil {

@@ -30,7 +30,7 @@ func TestDigest(t *testing.T) {
 			{name: "到期三天", visits: []time.Time{local(2026, 4, 1, 10, 0)}, want: "overdue"},
 			{name: "即将到期", visits: []time.Time{local(2026, 4, 6, 10, 0)}, want: "soon"},
 			{name: "刚走访过", visits: []time.Time{local(2026, 4, 30, 10, 0)}, want: ""},
-			{name: "提级帮扶", visits: []time.Time{local(2026, 4, 15, 10, 0)}, elevated: true, want: "overdue"},
+			{name: "提级帮扶", visits: []time.Time{local(2026, 3, 10, 10, 0)}, elevated: true, want: "overdue"},
 			{name: "从未走访", want: "overdue"},
 			{name: "修正记录", visits: []time.Time{local(2026, 4, 2, 10, 0)}, old: local(2026, 4, 29, 10, 0), want: "overdue"},
 			{name: "昨日到期", visits: []time.Time{local(2026, 4, 3, 23, 59)}, want: "overdue"},
@@ -89,7 +89,8 @@ func TestDigest(t *testing.T) {
 		if data["overdue"] != fmt.Sprint(overdue) || data["soon"] != fmt.Sprint(soon) || !strings.Contains(data["title"], fmt.Sprintf("结对%d户", len(cases))) {
 			t.Errorf("digest %v, want %d overdue and %d soon of %d", data, overdue, soon, len(cases))
 		}
-		wantNames := "优先走访：" + pii.MaskName("从未走访") + "户、" + pii.MaskName("二月走访") + "户、" + pii.MaskName("到期三天") + "户"
+		// Due dates: 从未走访 12月1日, 提级帮扶 3月25日 (15 days), 二月走访 3月31日 (30 days).
+		wantNames := "优先走访：" + pii.MaskName("从未走访") + "户、" + pii.MaskName("提级帮扶") + "户、" + pii.MaskName("二月走访") + "户"
 		if data["households"] != wantNames {
 			t.Errorf("households %q, want %q (the longest overdue first)", data["households"], wantNames)
 		}
