@@ -2,9 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -92,7 +97,8 @@ func killMidway(t *testing.T, db *model.DB, dir string, env []string) {
 		t.Fatal("the worker finished before it was killed")
 	}
 
-	second := start(t, dir, env, "worker")
+	metricsAddr := freeAddr(t)
+	second := start(t, dir, env, "worker", "--metrics-addr", metricsAddr)
 	deadline = time.Now().Add(90 * time.Second)
 	for {
 		var sent int64
@@ -104,6 +110,16 @@ func killMidway(t *testing.T, db *model.DB, dir string, env []string) {
 			t.Fatalf("after the restart only %d of %d messages were sent", sent, total)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	metrics := getText(t, "http://"+metricsAddr+"/metrics")
+	for _, want := range []string{
+		`xiangbang_push_outbox_messages{state="sent"}`,
+		`xiangbang_push_sends_total{channel="template",outcome="sent"}`,
+		`xiangbang_push_send_duration_seconds_count{channel="template"}`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 	second.cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -132,4 +148,29 @@ func killMidway(t *testing.T, db *model.DB, dir string, env []string) {
 	if len(mock.Messages()) != total {
 		t.Fatalf("wxmock delivered %d messages, want %d", len(mock.Messages()), total)
 	}
+
+	status := exec.Command(binary, "push", "status", "--json")
+	status.Dir, status.Env = dir, append(os.Environ(), env...)
+	out, err := status.Output()
+	if err != nil {
+		t.Fatalf("push status: %v", err)
+	}
+	var st struct {
+		Outbox map[string]int64
+		Jobs   []struct{ Job string }
+	}
+	if err := json.Unmarshal(out, &st); err != nil || st.Outbox["sent"] != total || st.Outbox["leased"] != 0 || len(st.Jobs) == 0 {
+		t.Fatalf("push status: %v\n%s", err, out)
+	}
+}
+
+func getText(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }

@@ -309,3 +309,54 @@ func TestWorkersShareTheOutbox(t *testing.T) {
 		}
 	})
 }
+
+// TestChannelChosenWhenSending: the worker addresses the person as they
+// are when it sends, not as they were when the notice was queued.
+func TestChannelChosenWhenSending(t *testing.T) {
+	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
+		e := newEnv(t, db)
+		data := map[string]string{"item": "低保", "amount": "1元", "status": "已到账"}
+
+		// A household member known to the mini-program, and as a follower of
+		// the official account through a user row of its own with the same unionid.
+		twin := e.householdUser()
+		union := "union-twin"
+		db.Model(&twin).Update("unionid", union)
+		follower := model.User{OfficialOpenid: ptr("off-twin"), Unionid: &union, FollowsOfficial: true, Role: model.UserGuest}
+		db.Create(&follower)
+		e.enqueue(twin, "payment_paid", "twin", data)
+
+		// A cadre who unfollowed after the notice was queued, with a consent in the mini-program.
+		gone := e.cadreUser()
+		e.enqueue(gone, "report_status", "gone", nil)
+		db.Model(&gone).Update("follows_official", false)
+		e.consent(gone, "case", 1, false)
+
+		// Someone with no WeChat identity left to reach.
+		nobody := e.cadreUser()
+		e.enqueue(nobody, "report_status", "nobody", nil)
+		db.Model(&nobody).Updates(map[string]any{"follows_official": false, "miniapp_openid": nil})
+
+		e.drain()
+		tests := []struct {
+			key, state, channel, openid string
+		}{
+			{"twin", model.OutboxSent, model.ChannelTemplate, "off-twin"},
+			{"gone", model.OutboxSent, model.ChannelSubscribe, *gone.MiniappOpenid},
+			{"nobody", model.OutboxSkipped, model.ChannelTemplate, *nobody.OfficialOpenid},
+		}
+		for _, tt := range tests {
+			t.Run(tt.key, func(t *testing.T) {
+				r := e.row(tt.key)
+				if r.State != tt.state || r.Channel != tt.channel || r.Openid != tt.openid {
+					t.Fatalf("row %s via %s to %s (%q); want %s via %s to %s", r.State, r.Channel, r.Openid, r.LastError, tt.state, tt.channel, tt.openid)
+				}
+			})
+		}
+		if e.row("nobody").LastError != "no_channel" {
+			t.Error("the skipped message does not say why")
+		}
+	})
+}
+
+func ptr(s string) *string { return &s }
