@@ -33,5 +33,8 @@ ALTER TABLE push_outbox ADD COLUMN consent_spent BOOLEAN NOT NULL DEFAULT FALSE;
 -- Why a due row waits (quiet_hours, daily_cap): held, not dropped.
 ALTER TABLE push_outbox ADD COLUMN hold_reason VARCHAR(16) NOT NULL DEFAULT '';
 
+-- `push status` and /metrics count what reached each state in the last hour.
+CREATE INDEX idx_push_outbox_state_updated ON push_outbox (state, updated_at);
+
 -- "Payments paid or failed since the last scan" reads a range of this index.
 CREATE INDEX idx_payments_updated ON payments (updated_at);

@@ -59,21 +59,23 @@ func (o *Outbox) Status(ctx context.Context) (Status, error) {
 		st.Depth[s] = 0
 	}
 	db := o.db.WithContext(ctx)
+	// Counted from the (state, ...) indexes alone; only queued rows are read
+	// to tell the held apart.
 	var depth []struct {
 		State string
-		Held  bool
 		N     int64
 	}
-	if err := db.Raw(`SELECT state, hold_reason <> '' AS held, COUNT(*) AS n FROM push_outbox GROUP BY state, hold_reason <> ''`).
-		Scan(&depth).Error; err != nil {
+	if err := db.Raw(`SELECT state, COUNT(*) AS n FROM push_outbox GROUP BY state`).Scan(&depth).Error; err != nil {
 		return st, err
 	}
 	for _, d := range depth {
-		if d.State == model.OutboxQueued && d.Held {
-			d.State = "held"
-		}
 		st.Depth[d.State] += d.N
 	}
+	var held int64
+	if err := db.Model(&model.OutboxMessage{}).Where("state = ? AND hold_reason <> ''", model.OutboxQueued).Count(&held).Error; err != nil {
+		return st, err
+	}
+	st.Depth["held"], st.Depth[model.OutboxQueued] = held, st.Depth[model.OutboxQueued]-held
 	now := o.now().UTC()
 	// ORDER BY and LIMIT, not MIN: SQLite hands an aggregate back as text.
 	var oldest []model.OutboxMessage
