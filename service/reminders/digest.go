@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/model"
@@ -98,21 +99,41 @@ func (r *Reminders) cutoffs(days []int, today model.Date, offset int) (string, [
 	return b.String(), args
 }
 
-// dueDate is the SQL of base plus period days: when the next visit is
-// due, to put the most overdue household first whatever its period.
-func (r *Reminders) dueDate(base, period string) string {
-	if r.db.Dialect == model.SQLite {
-		return "datetime(" + base + ", '+' || " + period + " || ' days')"
-	}
-	return "DATE_ADD(" + base + ", INTERVAL " + period + " DAY)"
-}
-
-// digestRow is one cadre's counts.
+// digestRow is one cadre's day: counts and the most overdue households.
 type digestRow struct {
 	CadreID int64
 	Overdue int
 	Soon    int
-	Total   int
+	top     []dueHousehold // the most overdue, longest past due first
+}
+
+type dueHousehold struct {
+	id   int64
+	name string
+	due  model.Date
+}
+
+// add counts one household and keeps it among the top n when it is one
+// of the longest past due.
+func (d *digestRow) add(h dueHousehold, overdue bool, n int) {
+	if !overdue {
+		d.Soon++
+		return
+	}
+	d.Overdue++
+	i := sort.Search(len(d.top), func(i int) bool {
+		t := d.top[i]
+		return h.due.Before(t.due) || (h.due == t.due && h.id < t.id)
+	})
+	if i >= n {
+		return
+	}
+	d.top = append(d.top, dueHousehold{})
+	copy(d.top[i+1:], d.top[i:])
+	d.top[i] = h
+	if len(d.top) > n {
+		d.top = d.top[:n]
+	}
 }
 
 // Digest queues each cadre's morning digest for today: how many paired
@@ -120,48 +141,50 @@ type digestRow struct {
 // policy's due-soon days, and the most overdue by name; one message per
 // cadre, none for a cadre with nothing due. It returns how many it queued;
 // a second run the same day queues none.
+//
+// One statement reads the whole deployment's pairings that are due or
+// nearly (the rest are filtered out in SQL), streamed and tallied per
+// cadre as they come.
 func (r *Reminders) Digest(ctx context.Context, today model.Date) (int, error) {
 	set, setArgs, days := r.dueSet()
-	overdueCut, overdueArgs := r.cutoffs(days, today, 0)
 	soonCut, soonArgs := r.cutoffs(days, today, r.pol.VisitDueSoon+1)
 	db := r.db.WithContext(ctx)
-
-	var counts []digestRow
-	args := join(overdueArgs, overdueArgs, soonArgs, setArgs)
-	err := db.Raw(`SELECT x.cadre_id,
-			SUM(CASE WHEN x.base < `+overdueCut+` THEN 1 ELSE 0 END) AS overdue,
-			SUM(CASE WHEN x.base >= `+overdueCut+` AND x.base < `+soonCut+` THEN 1 ELSE 0 END) AS soon,
-			COUNT(*) AS total
-		FROM (`+set+`) x GROUP BY x.cadre_id`, args...).Scan(&counts).Error
+	rows, err := db.Raw(`SELECT x.cadre_id, x.household_id, x.head_name, x.base, x.period FROM (`+set+`) x WHERE x.base < `+soonCut,
+		join(setArgs, soonArgs)...).Rows()
 	if err != nil {
-		return 0, fmt.Errorf("reminders: digest counts: %w", err)
+		return 0, fmt.Errorf("reminders: digest: %w", err)
 	}
-	var top []struct {
-		CadreID     int64
-		HouseholdID int64
-		HeadName    string
-	}
-	err = db.Raw(`SELECT y.cadre_id, y.household_id, y.head_name FROM (
-			SELECT x.cadre_id, x.household_id, x.head_name,
-				ROW_NUMBER() OVER (PARTITION BY x.cadre_id ORDER BY `+r.dueDate("x.base", "x.period")+`, x.household_id) AS rn
-			FROM (`+set+`) x WHERE x.base < `+overdueCut+`
-		) y WHERE y.rn <= ? ORDER BY y.cadre_id, y.rn`, join(setArgs, overdueArgs, []any{r.o.DigestTop})...).Scan(&top).Error
-	if err != nil {
-		return 0, fmt.Errorf("reminders: digest households: %w", err)
-	}
-	names := map[int64][]string{}
-	for _, t := range top {
-		names[t.CadreID] = append(names[t.CadreID], pii.MaskName(t.HeadName)+"户")
-	}
-
-	due := map[int64]digestRow{}
+	defer rows.Close()
+	byCadre := map[int64]*digestRow{}
 	var cadres []int64
-	for _, c := range counts {
-		if c.Overdue+c.Soon > 0 {
-			due[c.CadreID] = c
-			cadres = append(cadres, c.CadreID)
+	for rows.Next() {
+		var (
+			cadreID, householdID int64
+			name                 string
+			base                 dbTime
+			period               int
+		)
+		if err := rows.Scan(&cadreID, &householdID, &name, &base, &period); err != nil {
+			return 0, fmt.Errorf("reminders: digest: %w", err)
 		}
+		due := model.DateOf(base.t.In(r.o.Location)).AddDays(period)
+		overdue := due.Before(today)
+		if !overdue && today.AddDays(r.pol.VisitDueSoon).Before(due) {
+			continue // the SQL's cut is by instant, this by local date: the same but for rounding
+		}
+		d, ok := byCadre[cadreID]
+		if !ok {
+			d = &digestRow{CadreID: cadreID}
+			byCadre[cadreID] = d
+			cadres = append(cadres, cadreID)
+		}
+		d.add(dueHousehold{id: householdID, name: name, due: due}, overdue, r.o.DigestTop)
 	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("reminders: digest: %w", err)
+	}
+	rows.Close()
+
 	var notices []push.UserNotice
 	err = chunks(cadres, 500, func(ids []int64) error {
 		var users []model.User
@@ -169,11 +192,11 @@ func (r *Reminders) Digest(ctx context.Context, today model.Date) (int, error) {
 			return err
 		}
 		for _, u := range users {
-			c := due[*u.CadreID]
+			d := byCadre[*u.CadreID]
 			notices = append(notices, push.UserNotice{UserID: u.ID, Notice: push.Notice{
 				Kind:      KindVisitDigest,
-				DedupeKey: fmt.Sprintf("visit_digest:%s:c%d:u%d", today, c.CadreID, u.ID),
-				Data:      digestData(c, names[c.CadreID], today),
+				DedupeKey: fmt.Sprintf("visit_digest:%s:c%d:u%d", today, d.CadreID, u.ID),
+				Data:      digestData(d, today),
 				Page:      "pages/cadre/households?due=overdue",
 			}})
 		}
@@ -185,17 +208,53 @@ func (r *Reminders) Digest(ctx context.Context, today model.Date) (int, error) {
 	return push.EnqueueUsers(ctx, r.db, notices)
 }
 
-func digestData(c digestRow, names []string, today model.Date) map[string]string {
+func digestData(d *digestRow, today model.Date) map[string]string {
 	households := "暂无逾期，请按期走访"
-	if len(names) > 0 {
+	if len(d.top) > 0 {
+		names := make([]string, len(d.top))
+		for i, h := range d.top {
+			names[i] = pii.MaskName(h.name) + "户"
+		}
 		households = "优先走访：" + strings.Join(names, "、")
 	}
 	return map[string]string{
-		"title":      fmt.Sprintf("今日走访提醒（结对%d户）", c.Total),
-		"overdue":    strconv.Itoa(c.Overdue),
-		"soon":       strconv.Itoa(c.Soon),
+		"title":      "今日走访提醒",
+		"overdue":    strconv.Itoa(d.Overdue),
+		"soon":       strconv.Itoa(d.Soon),
 		"households": households,
 		"time":       dayText(today),
-		"remark":     fmt.Sprintf("逾期%d户，即将到期%d户", c.Overdue, c.Soon),
+		"remark":     fmt.Sprintf("逾期%d户，即将到期%d户", d.Overdue, d.Soon),
 	}
+}
+
+// dbTime reads an instant or a date however the driver hands it over:
+// MySQL as time.Time, SQLite as text when it comes out of an expression
+// (COALESCE, MAX) that lost the column's type.
+type dbTime struct{ t time.Time }
+
+var dbTimeLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999", "2006-01-02"}
+
+// Scan implements sql.Scanner.
+func (d *dbTime) Scan(v any) error {
+	switch x := v.(type) {
+	case time.Time:
+		d.t = x
+		return nil
+	case []byte:
+		return d.parse(string(x))
+	case string:
+		return d.parse(x)
+	}
+	return fmt.Errorf("reminders: cannot read %T as a time", v)
+}
+
+func (d *dbTime) parse(s string) error {
+	for _, l := range dbTimeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			d.t = t
+			return nil
+		}
+	}
+	return fmt.Errorf("reminders: %q is not a time", s)
 }

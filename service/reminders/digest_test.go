@@ -2,7 +2,6 @@ package reminders_test
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -86,7 +85,7 @@ func TestDigest(t *testing.T) {
 				soon++
 			}
 		}
-		if data["overdue"] != fmt.Sprint(overdue) || data["soon"] != fmt.Sprint(soon) || !strings.Contains(data["title"], fmt.Sprintf("结对%d户", len(cases))) {
+		if data["overdue"] != fmt.Sprint(overdue) || data["soon"] != fmt.Sprint(soon) || data["title"] != "今日走访提醒" {
 			t.Errorf("digest %v, want %d overdue and %d soon of %d", data, overdue, soon, len(cases))
 		}
 		// Due dates: 从未走访 12月1日, 提级帮扶 3月25日 (15 days), 二月走访 3月31日 (30 days).
