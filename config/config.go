@@ -66,6 +66,21 @@ type Config struct {
 	Worker    bool `env:"XB_WORKER" yaml:"worker" default:"true" help:"serve also runs the push worker"`
 	Scheduler bool `env:"XB_SCHEDULER" yaml:"scheduler" default:"true" help:"serve also takes part in scheduler leader election"`
 
+	PushMaxAttempts   int           `env:"XB_PUSH_MAX_ATTEMPTS" yaml:"push_max_attempts" default:"8" help:"sends of one message before it is dead (kept, visible, retryable by an official)"`
+	PushBackoffBase   time.Duration `env:"XB_PUSH_BACKOFF_BASE" yaml:"push_backoff_base" default:"30s" help:"wait before the first retry of a failed send; doubles each time, with jitter"`
+	PushBackoffMax    time.Duration `env:"XB_PUSH_BACKOFF_MAX" yaml:"push_backoff_max" default:"1h" help:"longest wait between retries"`
+	PushLease         time.Duration `env:"XB_PUSH_LEASE" yaml:"push_lease" default:"60s" help:"how long a worker holds claimed messages; a crashed worker's are taken over after it"`
+	PushConcurrency   int           `env:"XB_PUSH_CONCURRENCY" yaml:"push_concurrency" default:"16" help:"sends in flight per worker"`
+	PushBatch         int           `env:"XB_PUSH_BATCH" yaml:"push_batch" default:"100" help:"messages a worker claims at a time"`
+	PushPoll          time.Duration `env:"XB_PUSH_POLL" yaml:"push_poll" default:"1s" help:"how often an idle worker looks for due messages"`
+	PushAppRate       int           `env:"XB_PUSH_APP_RATE" yaml:"push_app_rate" default:"100" help:"sends per second per WeChat app across all instances (token bucket, shared through Redis)"`
+	PushJobDailyCap   int           `env:"XB_PUSH_JOB_DAILY_CAP" yaml:"push_job_daily_cap" default:"3" help:"job-match messages per worker per day; more wait for the next day"`
+	PushQuietHours    string        `env:"XB_PUSH_QUIET_HOURS" yaml:"push_quiet_hours" default:"21:00-08:00" help:"local hours when messages to households are held, not dropped; empty for none"`
+	PushTemplatesFile string        `env:"XB_PUSH_TEMPLATES_FILE" yaml:"push_templates_file" default:"" help:"YAML of WeChat template ids, field mappings and pages per kind of message; empty uses the shipped one"`
+	PushDigestAt      string        `env:"XB_PUSH_DIGEST_AT" yaml:"push_digest_at" default:"07:30" help:"local time of the cadres' morning digest"`
+	PushOverdueAt     string        `env:"XB_PUSH_OVERDUE_AT" yaml:"push_overdue_at" default:"09:00" help:"local time of the daily overdue-payment notices to cadres and officials"`
+	PushPaymentScan   time.Duration `env:"XB_PUSH_PAYMENT_SCAN" yaml:"push_payment_scan" default:"5m" help:"how often payments newly paid or failed are looked for and told to the household"`
+
 	PaymentGraceDays int    `env:"XB_PAYMENT_GRACE_DAYS" yaml:"payment_grace_days" default:"5" help:"days after the due date before an unpaid payment counts as overdue"`
 	PolicyFile       string `env:"XB_POLICY_FILE" yaml:"policy_file" default:"" help:"YAML of per-region thresholds and visit periods; empty uses the shipped defaults"`
 	SubsidyItemsFile string `env:"XB_SUBSIDY_ITEMS_FILE" yaml:"subsidy_items_file" default:"" help:"YAML subsidy item catalogue; empty uses the shipped one"`

@@ -127,6 +127,7 @@ func (c *Config) Validate() error {
 	if c.AdminLoginLimit < 1 {
 		bad("XB_ADMIN_LOGIN_LIMIT", "must be at least 1")
 	}
+	c.validatePush(bad)
 	if c.PaymentGraceDays < 0 || c.PaymentGraceDays > 90 {
 		bad("XB_PAYMENT_GRACE_DAYS", "must be between 0 and 90")
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/push"
 	"github.com/xiangbang/xiangbang/service/risk"
 	"github.com/xiangbang/xiangbang/service/visits"
 	"github.com/xiangbang/xiangbang/service/wechat"
@@ -96,8 +97,12 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	subs, err := push.NewSubscriptions(db, config.DefaultPushTemplates(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logBuf, nil)), DB: db, KV: store,
-		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Visits: visitSvc, Risk: riskSvc})
+		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Visits: visitSvc, Risk: riskSvc, Subscriptions: subs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/push"
 	"github.com/xiangbang/xiangbang/service/risk"
 	"github.com/xiangbang/xiangbang/service/visits"
 )
@@ -35,13 +36,15 @@ type Deps struct {
 	Photos   *photo.Service
 	Visits   *visits.Service
 	Risk     *risk.Service
-	Now      func() time.Time
+	// Subscriptions records what users accept in wx.requestSubscribeMessage.
+	Subscriptions *push.Subscriptions
+	Now           func() time.Time
 }
 
 func (d Deps) check() error {
 	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
-		d.Audit == nil || d.Photos == nil || d.Visits == nil || d.Risk == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, Visits and Risk are required")
+		d.Audit == nil || d.Photos == nil || d.Visits == nil || d.Risk == nil || d.Subscriptions == nil {
+		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, Visits, Risk and Subscriptions are required")
 	}
 	return nil
 }
@@ -81,6 +84,7 @@ func New(d Deps) (*Server, error) {
 	api := e.Group("/api/v1", limitBody(int64(d.Config.BodyLimit)))
 	s.authRoutes(api)
 	s.photoRoutes(api)
+	s.pushRoutes(api)
 
 	adm := e.Group("/admin/api", limitBody(int64(d.Config.BodyLimit)))
 	s.adminAuthRoutes(adm)

@@ -121,7 +121,10 @@ func openMySQL(ctx context.Context, o Options, gcfg *gorm.Config) (*DB, error) {
 	deadline := time.Now().Add(o.ConnectTimeout)
 	backoff := 250 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		gdb, err := gorm.Open(gormmysql.New(gormmysql.Config{DSN: dsn}), gcfg)
+		// RETURNING is MariaDB's alone (MySQL 8 and TiDB lack it), and with it
+		// an INSERT ... ON DUPLICATE KEY UPDATE reports the existing row as
+		// written: without it every server counts rows the same way.
+		gdb, err := gorm.Open(gormmysql.New(gormmysql.Config{DSN: dsn, DisableWithReturning: true}), gcfg)
 		if err == nil {
 			sqlDB, _ := gdb.DB()
 			sqlDB.SetMaxOpenConns(o.MaxOpenConns)

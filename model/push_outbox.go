@@ -38,6 +38,8 @@ type OutboxMessage struct {
 	WechatMsgID    string
 	DeliveryStatus string
 	SentAt         *time.Time
+	ConsentSpent   bool   // a subscribe consent was spent on this message (once, whatever the retries)
+	HoldReason     string // quiet_hours or daily_cap while a due message waits
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }

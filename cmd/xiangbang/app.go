@@ -27,6 +27,7 @@ import (
 type app struct {
 	cfg         *config.Config
 	policy      *config.Policy
+	templates   *config.PushTemplates
 	log         *slog.Logger
 	db          *model.DB
 	kv          kv.Store
@@ -71,6 +72,9 @@ func openApp(ctx context.Context, cfg *config.Config) (*app, error) {
 	a := &app{cfg: cfg, log: newLogger(cfg, os.Stderr)}
 	var err error
 	if a.policy, err = config.LoadPolicy(cfg.PolicyFile); err != nil {
+		return nil, err
+	}
+	if a.templates, err = config.LoadPushTemplates(cfg.PushTemplatesFile); err != nil {
 		return nil, err
 	}
 	if err := a.loadKeys(); err != nil {

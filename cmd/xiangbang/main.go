@@ -29,6 +29,8 @@ func commandTable() map[string]command {
 		"config":  {"print every configuration key, its default and meaning", runConfig},
 		"admin":   {"console users, cadre invite codes, key rotation", runAdmin},
 		"wxmock":  {"run the stand-in of WeChat's servers for tests, staging and the demo", runWxmock},
+		"worker":  {"run the push worker and take part in the scheduler, without HTTP", runWorker},
+		"push":    {"push outbox and scheduler: status", runPush},
 	}
 }
 

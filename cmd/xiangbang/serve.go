@@ -17,9 +17,9 @@ import (
 	"github.com/xiangbang/xiangbang/handlers"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/push"
 	"github.com/xiangbang/xiangbang/service/risk"
 	"github.com/xiangbang/xiangbang/service/visits"
-	"github.com/xiangbang/xiangbang/service/wechat"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -88,12 +88,9 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if sqlDB, err := a.db.DB.DB(); err == nil {
 		reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, string(a.db.Dialect)))
 	}
-	wx, mock, err := wechat.Open(a.cfg, a.kv, a.log)
+	wx, err := a.openWeChat()
 	if err != nil {
 		return nil, nil, err
-	}
-	if mock != nil {
-		a.closers = append(a.closers, mock.Close)
 	}
 	authSvc, err := a.newAuth(wx)
 	if err != nil {
@@ -116,9 +113,23 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	subs, err := push.NewSubscriptions(a.db, a.templates, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	outbox, err := push.NewOutbox(a.db, a.audit, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	reg.MustRegister(push.NewCollector(outbox, a.log, 10*time.Second))
+	loops, err := a.pushLoops(wx, reg, a.cfg.Worker, a.cfg.Scheduler)
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := handlers.New(handlers.Deps{
 		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: a.audit, Photos: photos,
 		Visits: visitSvc, Risk: riskSvc,
+		Subscriptions: subs,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -132,7 +143,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          nil,
 	}
-	return srv, nil, nil
+	return srv, loops, nil
 }
 
 // serveUntilDone serves until ctx is cancelled (SIGINT/SIGTERM), then lets

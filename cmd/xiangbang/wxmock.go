@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/service/wechat/wxmock"
 )
 
@@ -34,15 +35,24 @@ func runWxmock(ctx context.Context, args []string) error {
 	var apps appFlags
 	fs.Var(&apps, "app", "an AppID and secret to accept, as appid:secret (repeatable; the demo apps are always accepted)")
 	verbose := fs.Bool("v", false, "log every request")
+	anyTemplate := fs.Bool("any-template", false, "accept any template id (default: only those of the push template file, XB_PUSH_TEMPLATES_FILE or the shipped one)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var templates map[string][]string
+	if !*anyTemplate {
+		t, err := config.LoadPushTemplates(os.Getenv("XB_PUSH_TEMPLATES_FILE"))
+		if err != nil {
+			return err
+		}
+		templates = t.MockTemplates()
 	}
 	level := slog.LevelInfo
 	if *verbose {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	m := wxmock.New(wxmock.Options{Addr: *addr, Apps: append(wxmock.DefaultApps(), apps...), Logger: log})
+	m := wxmock.New(wxmock.Options{Addr: *addr, Apps: append(wxmock.DefaultApps(), apps...), Templates: templates, Logger: log})
 	if err := m.Start(); err != nil {
 		return err
 	}

@@ -34,6 +34,11 @@ type Store interface {
 	// CompareAndExpire extends key's ttl only while it holds value: renewing a
 	// lock that is still ours.
 	CompareAndExpire(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
+	// TakeTokens takes up to n tokens from the token bucket at key, which
+	// holds at most burst tokens and refills at rate per second (it starts
+	// full). It returns how many it took and, when fewer than n, how long
+	// until the next token: a rate limit every instance shares.
+	TakeTokens(ctx context.Context, key string, rate float64, burst, n int) (int, time.Duration, error)
 	// Ping checks the store answers.
 	Ping(ctx context.Context) error
 	// Shared reports whether other instances see the same store.

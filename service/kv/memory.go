@@ -10,10 +10,11 @@ import (
 
 // Memory is the in-process Store for a single instance without Redis.
 type Memory struct {
-	mu    sync.Mutex
-	items map[string]memItem
-	now   func() time.Time
-	sets  int
+	mu      sync.Mutex
+	items   map[string]memItem
+	buckets map[string]*bucket
+	now     func() time.Time
+	sets    int
 }
 
 type memItem struct {
@@ -23,7 +24,7 @@ type memItem struct {
 
 // NewMemory returns an empty in-process store.
 func NewMemory() *Memory {
-	return &Memory{items: map[string]memItem{}, now: time.Now}
+	return &Memory{items: map[string]memItem{}, buckets: map[string]*bucket{}, now: time.Now}
 }
 
 func (m *Memory) live(key string) (memItem, bool) {

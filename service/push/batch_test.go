@@ -10,7 +10,6 @@ import (
 	"github.com/xiangbang/xiangbang/service/push"
 )
 
-func TestMain(m *testing.M) { modeltest.Main(m) }
 
 func TestEnqueueCadres(t *testing.T) {
 	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {

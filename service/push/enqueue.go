@@ -6,7 +6,6 @@ package push
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -41,27 +40,9 @@ func Enqueue(ctx context.Context, tx *model.DB, userID int64, n Notice) (bool, e
 	if err := tx.WithContext(ctx).Take(&u, userID).Error; err != nil {
 		return false, err
 	}
-	channel, openid := model.ChannelSubscribe, ""
-	switch {
-	case u.FollowsOfficial && u.OfficialOpenid != nil:
-		channel, openid = model.ChannelTemplate, *u.OfficialOpenid
-	case u.MiniappOpenid != nil:
-		openid = *u.MiniappOpenid
-	default:
-		return false, nil
-	}
-	payload, err := json.Marshal(n.Data)
-	if err != nil {
+	row, ok, err := outboxRow(u, n, time.Now())
+	if err != nil || !ok {
 		return false, err
-	}
-	at := n.NotBefore
-	if at.IsZero() {
-		at = time.Now()
-	}
-	row := model.OutboxMessage{
-		DedupeKey: n.DedupeKey, Channel: channel, Kind: n.Kind, UserID: &u.ID, Openid: openid,
-		TemplateKey: n.Kind, Payload: string(payload), Page: n.Page, State: model.OutboxQueued,
-		NextAttemptAt: at.UTC().Truncate(time.Millisecond),
 	}
 	res := tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	return res.RowsAffected == 1, res.Error
@@ -102,4 +83,19 @@ func enqueueEach(ctx context.Context, tx *model.DB, userIDs []int64, n Notice) (
 		}
 	}
 	return queued, nil
+}
+
+// EnqueueOfficial queues a notice to the WeChat user an official linked to
+// their console account (admin_users.wechat_user_id), if any; the dedupe
+// key is made per official.
+func EnqueueOfficial(ctx context.Context, tx *model.DB, adminID int64, n Notice) (bool, error) {
+	var a model.AdminUser
+	if err := tx.WithContext(ctx).Take(&a, adminID).Error; err != nil {
+		return false, err
+	}
+	if a.WechatUserID == nil || a.Disabled {
+		return false, nil
+	}
+	n.DedupeKey = fmt.Sprintf("%s:a%d", n.DedupeKey, a.ID)
+	return Enqueue(ctx, tx, *a.WechatUserID, n)
 }

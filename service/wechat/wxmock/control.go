@@ -21,7 +21,7 @@ type faultReq struct {
 //	DELETE /_mock/faults      clear them
 //	POST   /_mock/bad-codes   {"code": "..."}: the code answers 40029
 //	POST   /_mock/expire-tokens   every token answers 42001
-//	GET    /_mock/calls       requests per endpoint
+//	GET    /_mock/calls       requests per endpoint, and template messages dropped as duplicates
 func (s *Server) control(mux *http.ServeMux) {
 	mux.HandleFunc("GET /_mock/messages", func(w http.ResponseWriter, r *http.Request) {
 		msgs := s.Messages()
@@ -74,7 +74,7 @@ func (s *Server) control(mux *http.ServeMux) {
 		for _, p := range Endpoints() {
 			calls[p] = s.Calls(p)
 		}
-		writeJSON(w, map[string]any{"calls": calls})
+		writeJSON(w, map[string]any{"calls": calls, "duplicates": s.Duplicates()})
 	})
 }
 

@@ -135,6 +135,43 @@ func (s *Server) record(m Message) int64 {
 	return m.MsgID
 }
 
+// clientMsgWindow is how long WeChat remembers a client_msg_id: "对于同一个
+// openid + client_msg_id, 只发送一条消息, 10分钟有效".
+const clientMsgWindow = 10 * time.Minute
+
+// recordOnce records a template message unless the same openid and
+// client_msg_id were sent in the last ten minutes; then, as WeChat does, it
+// sends nothing, answers the first message's msgid and counts a duplicate.
+func (s *Server) recordOnce(m *Message) (int64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	key := m.AppID + "|" + m.ToUser + "|" + m.ClientMsgID
+	if m.ClientMsgID != "" {
+		if prev, ok := s.st.sentIDs[key]; ok && now.Sub(prev.at) < clientMsgWindow {
+			s.st.dups++
+			return prev.msgID, true
+		}
+	}
+	s.st.msgID++
+	m.MsgID = s.st.msgID
+	m.SentAt = now.UTC()
+	s.st.messages = append(s.st.messages, *m)
+	if m.ClientMsgID != "" {
+		s.st.sentIDs[key] = sentID{msgID: m.MsgID, at: now}
+	}
+	return m.MsgID, false
+}
+
+// Duplicates counts template messages sent again with an openid and
+// client_msg_id already used in the last ten minutes: WeChat drops them, so
+// they are not in Messages, but a sender that retries too eagerly shows here.
+func (s *Server) Duplicates() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.dups
+}
+
 func values(d map[string]dataValue) map[string]string {
 	out := make(map[string]string, len(d))
 	for k, v := range d {
@@ -174,9 +211,13 @@ func (s *Server) handleTemplateSend(w http.ResponseWriter, r *http.Request) {
 	if mp != nil && mp.AppID == "" && mp.PagePath == "" {
 		mp = nil // SDKs send an empty object when there is no link
 	}
-	id := s.record(Message{Kind: "template", AppID: appID, ToUser: req.ToUser, TemplateID: req.TemplateID,
-		URL: req.URL, MiniProgram: mp, ClientMsgID: req.ClientMsgID, Data: values(req.Data)})
-	writeOK(w, map[string]any{"msgid": id})
+	m := Message{Kind: "template", AppID: appID, ToUser: req.ToUser, TemplateID: req.TemplateID,
+		URL: req.URL, MiniProgram: mp, ClientMsgID: req.ClientMsgID, Data: values(req.Data)}
+	if id, dup := s.recordOnce(&m); dup {
+		writeOK(w, map[string]any{"msgid": id})
+		return
+	}
+	writeOK(w, map[string]any{"msgid": m.MsgID})
 }
 
 // handleSubscribeSend is POST /cgi-bin/message/subscribe/send (mini-program

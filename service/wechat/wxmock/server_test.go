@@ -302,3 +302,46 @@ func TestStartClose(t *testing.T) {
 		t.Error("still serving after Close")
 	}
 }
+
+func TestTemplateClientMsgIDSendsOnce(t *testing.T) {
+	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	m, base := newMock(t, Options{Now: func() time.Time { return now }})
+	tok := stableToken(t, base, OfficialAppID, OfficialSecret, false)["access_token"].(string)
+	send := func(to, id string) answer {
+		return call(t, "POST", base+PathTemplateSend+"?access_token="+tok, map[string]any{"touser": to, "template_id": "t",
+			"client_msg_id": id, "data": map[string]any{"thing1": map[string]string{"value": "x"}}})
+	}
+	first := send("o-a", "k1")
+	tests := []struct {
+		name      string
+		to, id    string
+		advance   time.Duration
+		wantDup   bool
+		wantMsgs  int
+		wantDupsN int
+	}{
+		{"same openid and id", "o-a", "k1", time.Minute, true, 1, 1},
+		{"another openid", "o-b", "k1", 0, false, 2, 1},
+		{"another id", "o-a", "k2", 0, false, 3, 1},
+		{"no id is never a duplicate", "o-a", "", 0, false, 4, 1},
+		{"after ten minutes", "o-a", "k1", 10 * time.Minute, false, 5, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now = now.Add(tt.advance)
+			a := send(tt.to, tt.id)
+			if a.code() != 0 {
+				t.Fatalf("errcode %d", a.code())
+			}
+			if dup := a["msgid"] == first["msgid"]; dup != tt.wantDup {
+				t.Errorf("answered msgid %v (first %v): duplicate %v, want %v", a["msgid"], first["msgid"], dup, tt.wantDup)
+			}
+			if n := len(m.Messages()); n != tt.wantMsgs {
+				t.Errorf("%d messages, want %d", n, tt.wantMsgs)
+			}
+			if d := m.Duplicates(); d != tt.wantDupsN {
+				t.Errorf("%d duplicates, want %d", d, tt.wantDupsN)
+			}
+		})
+	}
+}

@@ -19,9 +19,17 @@ type state struct {
 	templates map[string][]string
 	menus     map[string][]Button // appid → menu
 	messages  []Message
+	sentIDs   map[string]sentID // appid|touser|client_msg_id of template messages in the last ten minutes
+	dups      int               // template messages WeChat would not send again (same client_msg_id)
 	faults    map[string]*faultState
 	calls     map[string]int
 	msgID     int64
+}
+
+// sentID is the message a client_msg_id produced, and when.
+type sentID struct {
+	msgID int64
+	at    time.Time
 }
 
 type tokenInfo struct {
@@ -41,6 +49,7 @@ func newState(o Options) state {
 		unfollow:  map[string]bool{},
 		templates: map[string][]string{},
 		menus:     map[string][]Button{},
+		sentIDs:   map[string]sentID{},
 		faults:    map[string]*faultState{},
 		calls:     map[string]int{},
 		msgID:     2000000000,
@@ -165,6 +174,8 @@ func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.messages = nil
+	clear(s.st.sentIDs)
+	s.st.dups = 0
 	clear(s.st.faults)
 	clear(s.st.calls)
 	clear(s.st.usedCodes)
