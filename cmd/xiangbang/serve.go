@@ -109,7 +109,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	riskSvc, err := risk.New(a.db, risk.Options{Policy: a.policy, Audit: a.audit, Location: a.cfg.Location()})
+	riskSvc, err := a.newRisk()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -195,4 +195,9 @@ func (a *app) newAuth(wx auth.WeChatLogin) (*auth.Service, error) {
 	return auth.New(auth.Deps{DB: a.db, Tokens: tokens, KV: a.kv, Cipher: a.cipher, Audit: a.audit, WeChat: wx},
 		auth.Options{TokenTTL: c.TokenTTL, AdminTTL: c.AdminTTL, BindLimit: c.BindLimit, BindWindow: c.BindWindow,
 			AdminLoginLimit: c.AdminLoginLimit, InviteTTL: c.InviteTTL})
+}
+
+// newRisk builds the flag service.
+func (a *app) newRisk() (*risk.Service, error) {
+	return risk.New(a.db, risk.Options{Policy: a.policy, Audit: a.audit, Location: a.cfg.Location()})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/handlers"
 	"github.com/xiangbang/xiangbang/service/push"
 	"github.com/xiangbang/xiangbang/service/reminders"
@@ -135,10 +136,15 @@ func (a *app) newScheduler(reg prometheus.Registerer) (*scheduler.Scheduler, err
 	if err := r.Register(s, reminders.TimesFrom(a.cfg)); err != nil {
 		return nil, err
 	}
-	// Jobs whose logic other services own are registered here once those
-	// services are wired (see service/reminders/hooks.go):
+	// Jobs whose logic other services own (see service/reminders/hooks.go).
+	riskSvc, err := a.newRisk()
+	if err != nil {
+		return nil, err
+	}
+	if err := reminders.RegisterRiskFlags(s, riskSvc, config.Clock(6*60+30), a.cfg.Location()); err != nil {
+		return nil, err
+	}
 	//   reminders.RegisterReportDeadlines(s, reports, 15*time.Minute, loc)  // report.Service.EscalateOverdue
-	//   reminders.RegisterRiskFlags(s, risk, config.Clock(6*60+30), loc)     // whole-scope flag recompute
 	//   r.RegisterJobMatches(s, matcher, 10*time.Minute, 200)               // matching.Engine.MatchWorkers
 	return s, nil
 }

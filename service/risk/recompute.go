@@ -325,3 +325,14 @@ func (s *Service) recomputeVillages(ctx context.Context, tx *model.DB, prefix st
 	}
 	return int(res.RowsAffected), cleared, nil
 }
+
+// RecomputeFlags is the scheduler's daily job: the whole deployment's flags
+// recomputed, returning how many were newly raised.
+func (s *Service) RecomputeFlags(ctx context.Context, now time.Time) (int, error) {
+	sum, err := s.RecomputeRegion(ctx, audit.System, "")
+	raised := sum.VillagesRaised
+	for _, n := range sum.Raised {
+		raised += n
+	}
+	return raised, err
+}
