@@ -17,8 +17,10 @@ import (
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/chatbot"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/wechat"
 )
 
 // Deps are what the handlers need; New refuses missing ones.
@@ -31,13 +33,15 @@ type Deps struct {
 	Auth     *auth.Service
 	Audit    *audit.Log
 	Photos   *photo.Service
+	WeChat   *wechat.Client   // the official account's callback
+	Chatbot  *chatbot.Service // answers what the callback receives
 	Now      func() time.Time
 }
 
 func (d Deps) check() error {
 	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
-		d.Audit == nil || d.Photos == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit and Photos are required")
+		d.Audit == nil || d.Photos == nil || d.WeChat == nil || d.Chatbot == nil {
+		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, WeChat and Chatbot are required")
 	}
 	return nil
 }
@@ -80,6 +84,7 @@ func New(d Deps) (*Server, error) {
 
 	adm := e.Group("/admin/api", limitBody(int64(d.Config.BodyLimit)))
 	s.adminAuthRoutes(adm)
+	s.wechatRoutes(e, adm)
 	return s, nil
 }
 
