@@ -26,6 +26,7 @@ type ChatbotTexts struct {
 	Welcome       string `yaml:"welcome"`        // on subscribe, before the binding hint
 	Busy          string `yaml:"busy"`           // the deadline passed
 	NotUnderstood string `yaml:"not_understood"` // before the help text, for anything unmatched
+	Unsupported   string `yaml:"unsupported"`    // before the help text, for images, locations, links, videos
 	VoiceUnclear  string `yaml:"voice_unclear"`  // a voice message WeChat could not transcribe
 	NeedBinding   string `yaml:"need_binding"`   // before the binding text, for personal questions of unbound users
 	NotHousehold  string `yaml:"not_household"`  // subsidy questions from a cadre
@@ -74,7 +75,7 @@ func LoadChatbotIntents(path string) (*ChatbotIntents, error) {
 func (d *ChatbotIntents) check() error {
 	var errs []error
 	t := d.Texts
-	for name, v := range map[string]string{"welcome": t.Welcome, "busy": t.Busy, "not_understood": t.NotUnderstood,
+	for name, v := range map[string]string{"welcome": t.Welcome, "busy": t.Busy, "not_understood": t.NotUnderstood, "unsupported": t.Unsupported,
 		"voice_unclear": t.VoiceUnclear, "need_binding": t.NeedBinding, "not_household": t.NotHousehold,
 		"not_cadre": t.NotCadre, "link_text": t.LinkText} {
 		if strings.TrimSpace(v) == "" {

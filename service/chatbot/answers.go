@@ -30,12 +30,12 @@ func (s *Service) subsidyAnswer(ctx context.Context, p person, it *Intent) (stri
 	}
 	fmt.Fprintf(&b, "已到账 %d 笔，共 %s。\n", sum.PaidCount, yuan(sum.PaidFen))
 	if l := sum.LastPaid; l != nil {
-		fmt.Fprintf(&b, "最近一笔：%s %s，%s到账。\n", l.describe(), yuan(l.AmountFen), day(l.Date, today))
+		fmt.Fprintf(&b, "最近一笔：%s%s，%s到账。\n", l.describe(), yuan(l.AmountFen), day(l.Date, today))
 	}
 	if len(sum.Overdue) > 0 {
 		fmt.Fprintf(&b, "逾期未到账 %d 笔：\n", len(sum.Overdue))
 		for _, l := range firstLines(sum.Overdue) {
-			fmt.Fprintf(&b, "· %s %s，应于%s发放\n", l.describe(), yuan(l.AmountFen), day(l.Date, today))
+			fmt.Fprintf(&b, "· %s%s，应于%s发放\n", l.describe(), yuan(l.AmountFen), day(l.Date, today))
 		}
 	}
 	if len(sum.Failed) > 0 {
@@ -45,11 +45,11 @@ func (s *Service) subsidyAnswer(ctx context.Context, p person, it *Intent) (stri
 			if l.Reason != "" {
 				reason = "（" + l.Reason + "）"
 			}
-			fmt.Fprintf(&b, "· %s %s%s\n", l.describe(), yuan(l.AmountFen), reason)
+			fmt.Fprintf(&b, "· %s%s%s\n", l.describe(), yuan(l.AmountFen), reason)
 		}
 	}
 	if l := sum.Next; l != nil {
-		fmt.Fprintf(&b, "下一笔：%s %s，应于%s发放。\n", l.describe(), yuan(l.AmountFen), day(l.Date, today))
+		fmt.Fprintf(&b, "下一笔：%s%s，应于%s发放。\n", l.describe(), yuan(l.AmountFen), day(l.Date, today))
 	}
 	if len(sum.Overdue) > 0 || len(sum.Failed) > 0 {
 		b.WriteString("如需反映，回复「反映」查看办法。\n")

@@ -66,7 +66,7 @@ func (s *Service) respond(ctx context.Context, in *wechat.InboundMessage, conv *
 			text = s.fixed(s.d.Intents.Named("help"))
 		}
 	default: // images, locations, links, videos: we read none of them
-		text = s.texts.NotUnderstood + "\n" + s.fixed(s.d.Intents.Named("help"))
+		text = s.texts.Unsupported + "\n" + s.fixed(s.d.Intents.Named("help"))
 	}
 	if err != nil {
 		return nil, err
