@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
@@ -212,4 +213,11 @@ func (w *botWorld) conversations(t *testing.T, n int) []model.ChatMessage {
 		t.Fatalf("%d conversations recorded, want %d: %+v", len(rows), n, rows)
 	}
 	return rows
+}
+
+// httptestRecorder serves req through the real router.
+func httptestRecorder(h *harness, req *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.srv.ServeHTTP(rec, req)
+	return rec
 }
