@@ -16,10 +16,10 @@ func TestUnansweredQuestions(t *testing.T) {
 		w := newBotWorld(t, db)
 		sent := []struct{ openid, text string }{
 			{openidGuest, "我手机13812345678，房子漏雨了谁管"}, // unbound: every official
-			{openidHousehold, "村里什么时候修路"},              // town 001
-			{openidOther, "河口村的桥啥时候修"},                 // town 002
-			{openidHousehold, "我的钱到了没"},                // answered: never listed
-			{openidCadre, "明天开会吗"},                     // a cadre of town 001
+			{openidHousehold, "村里什么时候修路"},           // town 001
+			{openidOther, "河口村的桥啥时候修"},              // town 002
+			{openidHousehold, "我的钱到了没"},             // answered: never listed
+			{openidCadre, "明天开会吗"},                  // a cadre of town 001
 		}
 		for i, s := range sent {
 			w.send(t, wxmock.ModePlain, w.text(s.openid, s.text))
