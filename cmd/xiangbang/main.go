@@ -29,6 +29,7 @@ func commandTable() map[string]command {
 		"config":  {"print every configuration key, its default and meaning", runConfig},
 		"admin":   {"console users, cadre invite codes, key rotation", runAdmin},
 		"wxmock":  {"run the stand-in of WeChat's servers for tests, staging and the demo", runWxmock},
+		"wechat":  {"official account tools: create the custom menu (wechat menu)", runWechat},
 	}
 }
 

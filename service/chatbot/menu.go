@@ -28,14 +28,14 @@ func BuildMenu(f *config.MenuFile, in *Intents, o MenuOptions) (wechat.Menu, err
 		bad("buttons", "WeChat allows 1 to 3 buttons, got %d", n)
 	}
 	leaf := func(where string, b config.MenuButton) wechat.Button {
-		out := wechat.Button{Type: b.Type, Name: b.Name, Key: b.Key, AppID: b.AppID, PagePath: b.Page}
+		out := wechat.Button{Type: b.Type, Name: b.Name, Key: b.Key, AppID: b.AppID, PagePath: b.Page, URL: b.URL}
+		urlOK := func() bool { return strings.HasPrefix(out.URL, "http://") || strings.HasPrefix(out.URL, "https://") }
 		if strings.Contains(b.URL, "{public_url}") {
 			if o.PublicURL == "" {
 				bad(where, "url uses {public_url} but XB_PUBLIC_URL is not set")
+				urlOK = func() bool { return true } // said once is enough
 			}
 			out.URL = strings.ReplaceAll(b.URL, "{public_url}", strings.TrimRight(o.PublicURL, "/"))
-		} else {
-			out.URL = b.URL
 		}
 		switch b.Type {
 		case "click":
@@ -46,7 +46,7 @@ func BuildMenu(f *config.MenuFile, in *Intents, o MenuOptions) (wechat.Menu, err
 				bad(where, "key %q asks for no intent (click keys of config/chatbot_intents.yaml)", b.Key)
 			}
 		case "view":
-			if !strings.HasPrefix(out.URL, "http://") && !strings.HasPrefix(out.URL, "https://") {
+			if !urlOK() {
 				bad(where, "a view button needs an http(s) url")
 			}
 		case "miniprogram":
@@ -58,7 +58,7 @@ func BuildMenu(f *config.MenuFile, in *Intents, o MenuOptions) (wechat.Menu, err
 				bad(where, "a miniprogram button needs an appid (or XB_MINIAPP_APPID)")
 			case b.Page == "":
 				bad(where, "a miniprogram button needs a page")
-			case !strings.HasPrefix(out.URL, "http://") && !strings.HasPrefix(out.URL, "https://"):
+			case !urlOK():
 				bad(where, "a miniprogram button needs an http(s) url as the fallback for old clients")
 			}
 		default:
