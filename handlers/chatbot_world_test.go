@@ -43,7 +43,7 @@ type botWorld struct {
 	other  model.Household
 }
 
-func newBotWorld(t *testing.T, db *model.DB) *botWorld {
+func newBotWorld(t testing.TB, db *model.DB) *botWorld {
 	t.Helper()
 	h := newHarness(t, db)
 	h.clock.Set(botNow)
@@ -70,7 +70,7 @@ func newBotWorld(t *testing.T, db *model.DB) *botWorld {
 	return w
 }
 
-func (w *botWorld) setOfficial(t *testing.T, userID int64, openid string) {
+func (w *botWorld) setOfficial(t testing.TB, userID int64, openid string) {
 	t.Helper()
 	if err := w.h.db.Model(&model.User{}).Where("id = ?", userID).
 		Updates(map[string]any{"official_openid": openid, "follows_official": true}).Error; err != nil {
@@ -78,7 +78,7 @@ func (w *botWorld) setOfficial(t *testing.T, userID int64, openid string) {
 	}
 }
 
-func (w *botWorld) create(t *testing.T, v any) {
+func (w *botWorld) create(t testing.TB, v any) {
 	t.Helper()
 	if err := w.h.db.Create(v).Error; err != nil {
 		t.Fatalf("create %T: %v", v, err)
@@ -89,7 +89,7 @@ func day(y int, m time.Month, d int) model.Date { return model.Date{Year: y, Mon
 
 // payments: eight months of 低保 paid, September's scheduled, 耕地地力
 // overdue since June, a July 护理补贴 failed.
-func (w *botWorld) payments(t *testing.T) {
+func (w *botWorld) payments(t testing.TB) {
 	for _, it := range []model.SubsidyItem{
 		{Code: "dibao", Name: "最低生活保障金", Department: "民政局", ViaCard: true, Payee: "household", Schedule: "monthly", Active: true},
 		{Code: "gengdi", Name: "耕地地力保护补贴", Department: "农业农村局", ViaCard: true, Payee: "household", Schedule: "yearly", Active: true},
@@ -112,7 +112,7 @@ func (w *botWorld) payments(t *testing.T) {
 
 // jobs: four open postings, one closed; the household wants park work
 // paying at least 3,000 a month.
-func (w *botWorld) jobs(t *testing.T) {
+func (w *botWorld) jobs(t testing.TB) {
 	job := func(kind, title, employer, region string, lo, hi int64, unit, status string, published model.Date) {
 		w.create(t, &model.Job{Kind: kind, Title: title, Employer: employer, RegionCode: region, WageMinFen: lo, WageMaxFen: hi,
 			WageUnit: unit, Headcount: 10, SkillTags: "[]", PhysicalDemand: "light", Benefits: "{}", Status: status,
@@ -129,7 +129,7 @@ func (w *botWorld) jobs(t *testing.T) {
 
 // visits: the cadre's household (overdue 11 days), one never visited since
 // March, one due today, one 提级帮扶 household due in five days.
-func (w *botWorld) visits(t *testing.T) {
+func (w *botWorld) visits(t testing.TB) {
 	f := w.h.fx
 	never, _ := f.Household(villageA)
 	today, _ := f.Household(villageA)
@@ -167,7 +167,7 @@ func (w *botWorld) text(openid, content string) wxmock.Push {
 
 // send posts p to the real router as WeChat would in mode and reads the
 // reply as WeChat would (checking and decrypting it).
-func (w *botWorld) send(t *testing.T, mode wxmock.Mode, p wxmock.Push) *wxmock.Reply {
+func (w *botWorld) send(t testing.TB, mode wxmock.Mode, p wxmock.Push) *wxmock.Reply {
 	t.Helper()
 	rec := w.post(t, mode, p)
 	if rec.Code != 200 {
@@ -183,7 +183,7 @@ func (w *botWorld) send(t *testing.T, mode wxmock.Mode, p wxmock.Push) *wxmock.R
 	return rep
 }
 
-func (w *botWorld) post(t *testing.T, mode wxmock.Mode, p wxmock.Push) *httptest.ResponseRecorder {
+func (w *botWorld) post(t testing.TB, mode wxmock.Mode, p wxmock.Push) *httptest.ResponseRecorder {
 	t.Helper()
 	req, err := w.cc.Request(t.Context(), mode, p)
 	if err != nil {
@@ -196,7 +196,7 @@ func (w *botWorld) post(t *testing.T, mode wxmock.Mode, p wxmock.Push) *httptest
 
 // conversations waits until the bot has recorded n conversations (it
 // records after replying) and returns them.
-func (w *botWorld) conversations(t *testing.T, n int) []model.ChatMessage {
+func (w *botWorld) conversations(t testing.TB, n int) []model.ChatMessage {
 	t.Helper()
 	var rows []model.ChatMessage
 	for deadline := time.Now().Add(5 * time.Second); ; {

@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 // and call it. Every JSON response it sees is checked for unmasked
 // personal numbers.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	db     *model.DB
 	cfg    *config.Config
 	srv    *Server
@@ -95,7 +95,7 @@ type harnessOption func(*config.Config)
 
 func demoMode(c *config.Config) { c.Demo = true }
 
-func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
+func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	t.Helper()
 	cfg := config.Default()
 	for _, o := range opts {
@@ -144,6 +144,7 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { bot.Close() }) // before the database closes: cleanups run last first
 	srv, err := New(Deps{Config: cfg, Logger: logger, DB: db, KV: store,
 		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, WeChat: wx, Chatbot: bot})
 	if err != nil {
@@ -208,7 +209,7 @@ func (h *harness) signInAdmin(a model.AdminUser) string {
 }
 
 // decode reads a JSON response into v.
-func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
+func decode[T any](t testing.TB, w *httptest.ResponseRecorder) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
@@ -219,7 +220,7 @@ func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
 
 // wantError checks an API.md failure: status, code, a Chinese message and
 // the request id.
-func wantError(t *testing.T, w *httptest.ResponseRecorder, status int, code string) {
+func wantError(t testing.TB, w *httptest.ResponseRecorder, status int, code string) {
 	t.Helper()
 	if w.Code != status {
 		t.Fatalf("status %d, want %d: %s", w.Code, status, w.Body.String())
@@ -242,7 +243,7 @@ var (
 
 // checkMasked fails the test when a JSON response carries an unmasked ID
 // card or mobile number (API.md: every personal number is masked).
-func checkMasked(t *testing.T, what string, w *httptest.ResponseRecorder) {
+func checkMasked(t testing.TB, what string, w *httptest.ResponseRecorder) {
 	t.Helper()
 	if !strings.Contains(w.Header().Get("Content-Type"), "json") {
 		return

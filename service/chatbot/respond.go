@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"gorm.io/gorm/clause"
-
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/service/wechat"
 )
@@ -133,13 +131,8 @@ func (s *Service) fixed(it *Intent) string {
 	return strings.TrimSpace(text)
 }
 
-// record writes the conversation once: a retry's insert does nothing.
-func (s *Service) record(ctx context.Context, conv model.ChatMessage) {
-	err := s.d.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&conv).Error
-	if err != nil {
-		s.log.Error("chatbot: recording a conversation failed", "err", err, "dedupe_key", conv.DedupeKey)
-	}
-}
+// record keeps the conversation; a retry's row is skipped.
+func (s *Service) record(ctx context.Context, conv model.ChatMessage) { s.rec.add(ctx, conv) }
 
 // maxStoredRunes keeps a stored message within its column.
 const maxStoredRunes = 500

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/xiangbang/xiangbang/config"
@@ -73,6 +74,10 @@ type Service struct {
 	o     Options
 	texts config.ChatbotTexts
 	log   *slog.Logger
+	rec   *recorder
+	// work counts messages still being handled after their reply, so
+	// Close can let them finish.
+	work sync.WaitGroup
 }
 
 // New builds the bot.
@@ -93,7 +98,15 @@ func New(d Deps, o Options) (*Service, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{d: d, o: o, texts: d.Intents.texts, log: d.Logger}, nil
+	return &Service{d: d, o: o, texts: d.Intents.texts, log: d.Logger, rec: newRecorder(d.DB, d.Logger, o.RecordTimeout)}, nil
+}
+
+// Close waits for the messages still being handled and writes their
+// conversations. Call it after the HTTP server stopped taking requests.
+func (s *Service) Close() error {
+	s.work.Wait()
+	s.rec.close()
+	return nil
 }
 
 // Answer returns the reply to in: nil when WeChat should show nothing.
@@ -121,11 +134,11 @@ func (s *Service) Answer(ctx context.Context, in *wechat.InboundMessage) *wechat
 	}
 	if silent(in) {
 		s.store(base, key, nil)
-		go s.handleSilent(base, in)
+		s.work.Go(func() { s.handleSilent(base, in) })
 		return nil
 	}
 	done := make(chan *wechat.Reply) // unbuffered: a send succeeds only while Answer still waits
-	go s.handle(dctx, base, in, done)
+	s.work.Go(func() { s.handle(dctx, base, in, done) })
 	var r *wechat.Reply
 	select {
 	case r = <-done:
