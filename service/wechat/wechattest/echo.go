@@ -5,11 +5,11 @@ package wechattest
 import (
 	"net/http"
 
-	"github.com/sirupsen/logrus"
 	"github.com/silenceper/wechat/v2/cache"
 	"github.com/silenceper/wechat/v2/officialaccount"
 	offconfig "github.com/silenceper/wechat/v2/officialaccount/config"
 	"github.com/silenceper/wechat/v2/officialaccount/message"
+	"github.com/sirupsen/logrus"
 )
 
 // SDKEcho is the SDK's own callback server answering every text message
