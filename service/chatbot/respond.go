@@ -3,6 +3,7 @@ package chatbot
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/xiangbang/xiangbang/model"
@@ -34,7 +35,7 @@ func (s *Service) conversation(in *wechat.InboundMessage) model.ChatMessage {
 		text = in.EventKey
 	}
 	return model.ChatMessage{DedupeKey: in.DedupKey(), Openid: in.OpenID, MsgType: in.MsgType, Event: in.Event,
-		Text: storedText(text), Answered: true, Outcome: model.ChatOK, ReceivedAt: s.o.Now().UTC()}
+		Text: storedText(text), Answered: true, Outcome: model.ChatOK, ReceivedAt: s.o.Now().UTC().Truncate(time.Millisecond)}
 }
 
 // respond works out the reply to in and fills in what the conversation
