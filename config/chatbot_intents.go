@@ -47,6 +47,10 @@ type ChatbotIntent struct {
 	Reply    string     `yaml:"reply"`    // the answer of action reply
 }
 
+// maxReplyBytes leaves room under WeChat's 2048-byte text reply for the
+// mini-program link and the texts put before a reply.
+const maxReplyBytes = 1500
+
 // Chatbot intent actions.
 var chatbotActions = map[string]bool{"reply": true, "subsidy": true, "jobs": true, "visits": true}
 
@@ -96,6 +100,10 @@ func (d *ChatbotIntents) check() error {
 		}
 		if d.Intents[i].Action == "reply" && strings.TrimSpace(in.Reply) == "" {
 			errs = append(errs, fmt.Errorf("%s: action reply needs a reply", where))
+		}
+		if len(in.Reply) > maxReplyBytes {
+			errs = append(errs, fmt.Errorf("%s: the reply is %d bytes; WeChat cuts text replies at 2048, so keep it under %d",
+				where, len(in.Reply), maxReplyBytes))
 		}
 		if in.Click != "" {
 			if clicks[in.Click] || len(in.Click) > 128 {

@@ -187,6 +187,7 @@ func TestIntentsFileRejected(t *testing.T) {
 		{"reply missing", "intents:\n  - {name: help, keywords: [a]}\n", "needs a reply"},
 		{"duplicate click", "intents:\n  - {name: help, reply: x, click: K}\n  - {name: bind, reply: y, click: K}\n", "used twice"},
 		{"short combo", "intents:\n  - {name: help, reply: x, combos: [[a]]}\n", "at least two words"},
+		{"long reply", "intents:\n  - {name: help, keywords: [a], reply: " + strings.Repeat("长", 600) + "}\n", "WeChat cuts text replies"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
