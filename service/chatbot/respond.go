@@ -55,17 +55,17 @@ func (s *Service) respond(ctx context.Context, in *wechat.InboundMessage, conv *
 	case in.MsgType == "voice":
 		text = s.texts.VoiceUnclear
 	case in.Event == eventSubscribe:
-		text, err = s.welcome(ctx, p)
+		text = s.welcome(p)
 	case in.Event == eventClick:
 		if it := s.d.Intents.Clicked(in.EventKey); it != nil {
 			conv.Intent = it.Name
 			text, err = s.answerIntent(ctx, p, it)
 		} else {
 			s.log.Warn("chatbot: a menu key no intent has; answering help", "key", in.EventKey)
-			text = s.fixed(s.d.Intents.Named("help"))
+			text = s.help()
 		}
 	default: // images, locations, links, videos: we read none of them
-		text = s.texts.Unsupported + "\n" + s.fixed(s.d.Intents.Named("help"))
+		text = s.texts.Unsupported + "\n" + s.help()
 	}
 	if err != nil {
 		return nil, err
@@ -78,7 +78,7 @@ func (s *Service) answerText(ctx context.Context, p person, text string, conv *m
 	it := s.d.Intents.Match(text)
 	if it == nil {
 		conv.Answered = false
-		return s.texts.NotUnderstood + "\n" + s.fixed(s.d.Intents.Named("help")), nil
+		return s.texts.NotUnderstood + "\n" + s.help(), nil
 	}
 	conv.Intent = it.Name
 	return s.answerIntent(ctx, p, it)
@@ -112,16 +112,19 @@ func (s *Service) answerIntent(ctx context.Context, p person, it *Intent) (strin
 
 // welcome greets a new follower: the binding hint, or the menu for those
 // already bound in the mini-program.
-func (s *Service) welcome(ctx context.Context, p person) (string, error) {
+func (s *Service) welcome(p person) string {
 	if p.bound() {
-		return s.texts.Welcome + "\n" + s.fixed(s.d.Intents.Named("help")), nil
+		return s.texts.Welcome + "\n" + s.help()
 	}
-	return s.texts.Welcome + "\n" + s.fixed(s.d.Intents.Named("bind")), nil
+	return s.texts.Welcome + "\n" + s.fixed(s.d.Intents.Named("bind"))
 }
 
 func (s *Service) needBinding() string {
 	return s.texts.NeedBinding + "\n" + s.fixed(s.d.Intents.Named("bind"))
 }
+
+// help is the menu in words (the intents file must have "help").
+func (s *Service) help() string { return s.fixed(s.d.Intents.Named("help")) }
 
 // fixed is an intent's fixed reply with its link filled in.
 func (s *Service) fixed(it *Intent) string {
