@@ -63,3 +63,17 @@ func TestBuildMenuRefuses(t *testing.T) {
 		})
 	}
 }
+
+func TestBuildMenuWebLink(t *testing.T) {
+	f := config.MenuFile{Buttons: []config.MenuButton{
+		{Type: "view", Name: "政策", URL: "{public_url}/policy"},
+		{Type: "click", Name: "帮助", Key: "HELP"},
+	}}
+	m, err := BuildMenu(&f, shippedIntents(t), MenuOptions{PublicURL: "https://xb.example.cn/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Buttons[0].Type != "view" || m.Buttons[0].URL != "https://xb.example.cn/policy" || m.Buttons[1].Key != "HELP" {
+		t.Fatalf("%+v", m)
+	}
+}
