@@ -63,6 +63,11 @@ type Config struct {
 	OfficialToken  string `env:"XB_OFFICIAL_TOKEN" yaml:"official_token" default:"" secret:"true" help:"the callback Token set in the official account's console"`
 	OfficialAESKey string `env:"XB_OFFICIAL_AES_KEY" yaml:"official_aes_key" default:"" secret:"true" help:"the 43-character EncodingAESKey (safe mode)"`
 
+	CallbackWindow   time.Duration `env:"XB_WECHAT_CALLBACK_WINDOW" yaml:"wechat_callback_window" default:"5m" help:"how far a callback request's timestamp may be from now before it is refused as stale"`
+	CallbackDeadline time.Duration `env:"XB_WECHAT_CALLBACK_DEADLINE" yaml:"wechat_callback_deadline" default:"4s" help:"the official account's bot answers within this, else with a short busy text (WeChat waits 5 s)"`
+	CallbackMaxBody  Bytes         `env:"XB_WECHAT_CALLBACK_MAX_BODY" yaml:"wechat_callback_max_body" default:"64KiB" help:"largest callback request body"`
+	ChatbotIntents   string        `env:"XB_CHATBOT_INTENTS_FILE" yaml:"chatbot_intents_file" default:"" help:"YAML of the official account bot's intents, keywords and fixed answers; empty uses the shipped one"`
+
 	Worker    bool `env:"XB_WORKER" yaml:"worker" default:"true" help:"serve also runs the push worker"`
 	Scheduler bool `env:"XB_SCHEDULER" yaml:"scheduler" default:"true" help:"serve also takes part in scheduler leader election"`
 

@@ -55,6 +55,10 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{env: map[string]string{"XB_PII_KEYS": "k1:" + key32 + ",k1:" + key32}, key: "XB_PII_KEYS"},
 		{env: map[string]string{"XB_ENV": "production"}, key: "XB_PII_KEYS"},
 		{env: map[string]string{"XB_DEMO": "maybe"}, key: "XB_DEMO"},
+		{env: map[string]string{"XB_WECHAT_CALLBACK_DEADLINE": "5s"}, key: "XB_WECHAT_CALLBACK_DEADLINE"},
+		{env: map[string]string{"XB_WECHAT_CALLBACK_DEADLINE": "10ms"}, key: "XB_WECHAT_CALLBACK_DEADLINE"},
+		{env: map[string]string{"XB_WECHAT_CALLBACK_WINDOW": "1s"}, key: "XB_WECHAT_CALLBACK_WINDOW"},
+		{env: map[string]string{"XB_WECHAT_CALLBACK_MAX_BODY": "8MiB"}, key: "XB_WECHAT_CALLBACK_MAX_BODY"},
 		{file: "http_adr: \":1\"\n", key: "http_adr"},
 		{file: "shutdown_timeout: [1, 2\n", key: "--config"},
 	}

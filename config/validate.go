@@ -96,6 +96,15 @@ func (c *Config) Validate() error {
 	if c.OfficialAESKey != "" && len(c.OfficialAESKey) != 43 {
 		bad("XB_OFFICIAL_AES_KEY", "must be the 43-character EncodingAESKey, got %d characters", len(c.OfficialAESKey))
 	}
+	if c.CallbackWindow < 10*time.Second || c.CallbackWindow > time.Hour {
+		bad("XB_WECHAT_CALLBACK_WINDOW", "must be between 10s and 1h, got %s", c.CallbackWindow)
+	}
+	if c.CallbackDeadline < 100*time.Millisecond || c.CallbackDeadline > 4500*time.Millisecond {
+		bad("XB_WECHAT_CALLBACK_DEADLINE", "must be between 100ms and 4.5s (WeChat gives up after 5 s), got %s", c.CallbackDeadline)
+	}
+	if c.CallbackMaxBody < 1024 || c.CallbackMaxBody > 1<<20 {
+		bad("XB_WECHAT_CALLBACK_MAX_BODY", "must be between 1KiB and 1MiB, got %d bytes", c.CallbackMaxBody)
+	}
 	if c.PIIKeys != "" {
 		if _, err := ParseKeyRing(c.PIIKeys); err != nil {
 			bad("XB_PII_KEYS", "%v", err)

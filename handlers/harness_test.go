@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/xiangbang/xiangbang/model/modeltest"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/chatbot"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/push"
@@ -36,23 +39,66 @@ func TestMain(m *testing.M) {
 // and call it. Every JSON response it sees is checked for unmasked
 // personal numbers.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	db     *model.DB
 	cfg    *config.Config
 	srv    *Server
 	auth   *auth.Service
 	fx     *modeltest.Fixtures
 	kv     kv.Store
-	logBuf *bytes.Buffer
+	logBuf *syncBuffer
 	wx     *wechat.Client
 	mock   *wxmock.Server
+	bot    *chatbot.Service
+	// clock is the time of the callback's timestamp window and the bot's
+	// "today"; real time unless a test sets it.
+	clock *testClock
+}
+
+// syncBuffer collects log lines; the bot logs from its own goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testClock is real time until set.
+type testClock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at.IsZero() {
+		return time.Now()
+	}
+	return c.at
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = t
 }
 
 type harnessOption func(*config.Config)
 
 func demoMode(c *config.Config) { c.Demo = true }
 
-func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
+func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	t.Helper()
 	cfg := config.Default()
 	for _, o := range opts {
@@ -63,8 +109,9 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logBuf := &bytes.Buffer{}
-	wx, mock, err := wechat.NewDemo(wechat.Options{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	logBuf := &syncBuffer{}
+	clock := &testClock{}
+	wx, mock, err := wechat.NewDemo(wechat.Options{Store: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,12 +148,28 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logBuf, nil)), DB: db, KV: store,
-		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Visits: visitSvc, Risk: riskSvc, Subscriptions: subs})
+	intents, err := config.LoadChatbotIntents(cfg.ChatbotIntents)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf, wx: wx, mock: mock}
+	logger := slog.New(slog.NewTextHandler(logBuf, nil))
+	loc := cfg.Location()
+	bot, err := chatbot.New(chatbot.Deps{DB: db, KV: store, WeChat: wx, Intents: chatbot.NewIntents(intents),
+		Subsidies: chatbot.SQLSubsidies{DB: db, GraceDays: cfg.PaymentGraceDays}, Jobs: chatbot.SQLJobs{DB: db},
+		Visits: chatbot.SQLVisits{DB: db, Policy: policy, Location: loc}, Logger: logger},
+		chatbot.Options{Deadline: cfg.CallbackDeadline, Location: loc, LinkURL: "https://xiangbang.example.cn/", Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bot.Close() }) // before the database closes: cleanups run last first
+	srv, err := New(Deps{Config: cfg, Logger: logger, DB: db, KV: store,
+		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Visits: visitSvc, Risk: riskSvc, Subscriptions: subs,
+		WeChat: wx, Chatbot: bot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf,
+		wx: wx, mock: mock, bot: bot, clock: clock}
 }
 
 // do sends a request; body is JSON-encoded unless it is already []byte or a
@@ -164,7 +227,7 @@ func (h *harness) signInAdmin(a model.AdminUser) string {
 }
 
 // decode reads a JSON response into v.
-func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
+func decode[T any](t testing.TB, w *httptest.ResponseRecorder) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
@@ -175,7 +238,7 @@ func decode[T any](t *testing.T, w *httptest.ResponseRecorder) T {
 
 // wantError checks an API.md failure: status, code, a Chinese message and
 // the request id.
-func wantError(t *testing.T, w *httptest.ResponseRecorder, status int, code string) {
+func wantError(t testing.TB, w *httptest.ResponseRecorder, status int, code string) {
 	t.Helper()
 	if w.Code != status {
 		t.Fatalf("status %d, want %d: %s", w.Code, status, w.Body.String())
@@ -198,7 +261,7 @@ var (
 
 // checkMasked fails the test when a JSON response carries an unmasked ID
 // card or mobile number (API.md: every personal number is masked).
-func checkMasked(t *testing.T, what string, w *httptest.ResponseRecorder) {
+func checkMasked(t testing.TB, what string, w *httptest.ResponseRecorder) {
 	t.Helper()
 	if !strings.Contains(w.Header().Get("Content-Type"), "json") {
 		return

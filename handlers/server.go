@@ -17,11 +17,13 @@ import (
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/chatbot"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/push"
 	"github.com/xiangbang/xiangbang/service/risk"
 	"github.com/xiangbang/xiangbang/service/visits"
+	"github.com/xiangbang/xiangbang/service/wechat"
 )
 
 // Deps are what the handlers need; New refuses missing ones.
@@ -38,13 +40,16 @@ type Deps struct {
 	Risk     *risk.Service
 	// Subscriptions records what users accept in wx.requestSubscribeMessage.
 	Subscriptions *push.Subscriptions
+	WeChat        *wechat.Client   // the official account's callback
+	Chatbot       *chatbot.Service // answers what the callback receives
 	Now           func() time.Time
 }
 
 func (d Deps) check() error {
 	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
-		d.Audit == nil || d.Photos == nil || d.Visits == nil || d.Risk == nil || d.Subscriptions == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, Visits, Risk and Subscriptions are required")
+		d.Audit == nil || d.Photos == nil || d.Visits == nil || d.Risk == nil || d.Subscriptions == nil ||
+		d.WeChat == nil || d.Chatbot == nil {
+		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, Visits, Risk, Subscriptions, WeChat and Chatbot are required")
 	}
 	return nil
 }
@@ -89,6 +94,7 @@ func New(d Deps) (*Server, error) {
 	adm := e.Group("/admin/api", limitBody(int64(d.Config.BodyLimit)))
 	s.adminAuthRoutes(adm)
 	s.cadreRoutes(api, adm)
+	s.wechatRoutes(e, adm)
 	return s, nil
 }
 

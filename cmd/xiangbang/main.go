@@ -31,6 +31,7 @@ func commandTable() map[string]command {
 		"wxmock":  {"run the stand-in of WeChat's servers for tests, staging and the demo", runWxmock},
 		"worker":  {"run the push worker and take part in the scheduler, without HTTP", runWorker},
 		"push":    {"push outbox and scheduler: status", runPush},
+		"wechat":  {"official account tools: create the custom menu (wechat menu)", runWechat},
 	}
 }
 

@@ -169,6 +169,8 @@ func TestBadConfigurationNamesTheKey(t *testing.T) {
 		"XB_HTTP_ADDR":        "XB_HTTP_ADDR=eighty",
 		"XB_SHUTDOWN_TIMEOUT": "XB_SHUTDOWN_TIMEOUT=forever",
 		"XB_REDIS_ADDR":       "XB_REDIS_ADDR=127.0.0.1:1",
+		// The bot's data file is read and checked at start, not at the first message.
+		"XB_CHATBOT_INTENTS_FILE": "XB_CHATBOT_INTENTS_FILE=/nonexistent/intents.yaml",
 	} {
 		t.Run(key, func(t *testing.T) {
 			cmd := exec.Command(binary, "serve")

@@ -14,8 +14,10 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/handlers"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/chatbot"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/push"
 	"github.com/xiangbang/xiangbang/service/risk"
@@ -126,10 +128,24 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	intents, err := config.LoadChatbotIntents(a.cfg.ChatbotIntents)
+	if err != nil {
+		return nil, nil, err
+	}
+	loc := a.cfg.Location()
+	bot, err := chatbot.New(chatbot.Deps{DB: a.db, KV: a.kv, WeChat: wx, Intents: chatbot.NewIntents(intents),
+		Subsidies: chatbot.SQLSubsidies{DB: a.db, GraceDays: a.cfg.PaymentGraceDays},
+		Jobs:      chatbot.SQLJobs{DB: a.db},
+		Visits:    chatbot.SQLVisits{DB: a.db, Policy: a.policy, Location: loc},
+		Logger:    a.log},
+		chatbot.Options{Deadline: a.cfg.CallbackDeadline, Location: loc, LinkURL: a.cfg.PublicURL})
+	if err != nil {
+		return nil, nil, err
+	}
+	a.closers = append(a.closers, bot.Close) // runs before the database closes
 	h, err := handlers.New(handlers.Deps{
 		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: a.audit, Photos: photos,
-		Visits: visitSvc, Risk: riskSvc,
-		Subscriptions: subs,
+		Visits: visitSvc, Risk: riskSvc, Subscriptions: subs, WeChat: wx, Chatbot: bot,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -137,6 +137,35 @@ func TestEventParsed(t *testing.T) {
 	}
 }
 
+// TestVoiceAndDeliveryReportParsed reads what the bot needs of a voice
+// message (WeChat's transcript) and of TEMPLATESENDJOBFINISH (the template
+// message's msgid, sent as MsgID, and the result).
+func TestVoiceAndDeliveryReportParsed(t *testing.T) {
+	cb := demoCallback(t, kv.NewMemory())
+	wx := wxmock.NewCallbackClient("http://callback.test/wechat/official")
+	for _, mode := range []wxmock.Mode{wxmock.ModePlain, wxmock.ModeSafe} {
+		t.Run(mode.String(), func(t *testing.T) {
+			req, err := wx.Request(context.Background(), mode, wxmock.VoicePush("o-fang", "我的钱到了没。", 6054768590064713729))
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := cb.Parse(req, 0, 0)
+			if err != nil || in.MsgType != "voice" || in.Recognition != "我的钱到了没。" || in.DedupKey() != "msg:6054768590064713729" {
+				t.Fatalf("voice parsed %+v, %v", in, err)
+			}
+			req, err = wx.Request(context.Background(), mode, wxmock.TemplateFinishPush("o-fang", 2000000042, "failed:user block"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err = cb.Parse(req, 0, 0)
+			if err != nil || in.Event != "TEMPLATESENDJOBFINISH" || in.MsgID != 2000000042 || in.Status != "failed:user block" ||
+				!strings.HasPrefix(in.DedupKey(), "event:o-fang:") {
+				t.Fatalf("delivery report parsed %+v, %v", in, err)
+			}
+		})
+	}
+}
+
 func TestCallbackRejects(t *testing.T) {
 	cb := demoCallback(t, kv.NewMemory())
 	noAES := demoCallback(t, kv.NewMemory())

@@ -17,9 +17,12 @@ type InboundMessage struct {
 	MsgType    string // text, image, voice, location, link, event...
 	MsgID      int64  // messages, and TEMPLATESENDJOBFINISH's MsgID
 	Content    string // text messages; personal data, never log it
-	Event      string // subscribe, unsubscribe, SCAN, CLICK, VIEW, TEMPLATESENDJOBFINISH...
-	EventKey   string // CLICK's key, SCAN's scene...
-	Status     string // TEMPLATESENDJOBFINISH's result
+	// Recognition is WeChat's transcript of a voice message, when speech
+	// recognition is on for the account; personal data like Content.
+	Recognition string
+	Event       string // subscribe, unsubscribe, SCAN, CLICK, VIEW, TEMPLATESENDJOBFINISH...
+	EventKey    string // CLICK's key, SCAN's scene...
+	Status      string // TEMPLATESENDJOBFINISH's result
 	// Encrypted tells the message came in compatible or safe mode: the
 	// reply is encrypted too.
 	Encrypted bool
@@ -33,7 +36,7 @@ func inbound(m *message.MixMessage, encrypted bool) *InboundMessage {
 	return &InboundMessage{
 		ToUserName: string(m.ToUserName), OpenID: string(m.FromUserName),
 		CreateTime: time.Unix(m.CreateTime, 0), MsgType: string(m.MsgType), MsgID: id,
-		Content: m.Content, Event: string(m.Event), EventKey: m.EventKey, Status: m.Status,
+		Content: m.Content, Recognition: m.Recognition, Event: string(m.Event), EventKey: m.EventKey, Status: m.Status,
 		Encrypted: encrypted,
 	}
 }

@@ -19,6 +19,24 @@ type Push struct {
 	MsgID        int64
 	Event        string // subscribe, unsubscribe, CLICK, VIEW...
 	EventKey     string
+	// Recognition is a voice message's transcript (MsgType voice).
+	Recognition string
+	// TemplateMsgID and Status are TEMPLATESENDJOBFINISH's: the template
+	// message's msgid (sent as MsgID, not MsgId) and the delivery result.
+	TemplateMsgID int64
+	Status        string
+}
+
+// VoicePush is a voice message from openid with WeChat's transcript.
+func VoicePush(openid, recognition string, msgID int64) Push {
+	return Push{FromUserName: openid, MsgType: "voice", Recognition: recognition, MsgID: msgID}
+}
+
+// TemplateFinishPush is WeChat's report that a template message reached
+// openid or not: status is "success", "failed:user block" or
+// "failed: system failed".
+func TemplateFinishPush(openid string, msgID int64, status string) Push {
+	return Push{FromUserName: openid, MsgType: "event", Event: "TEMPLATESENDJOBFINISH", TemplateMsgID: msgID, Status: status}
 }
 
 // TextPush is a text message from openid.
@@ -53,13 +71,17 @@ type pushXML struct {
 	MsgID        int64    `xml:"MsgId,omitempty"`
 	Event        *cdata   `xml:"Event,omitempty"`
 	EventKey     *cdata   `xml:"EventKey,omitempty"`
+	Recognition  *cdata   `xml:"Recognition,omitempty"`
+	TemplateID   int64    `xml:"MsgID,omitempty"`
+	Status       *cdata   `xml:"Status,omitempty"`
 	Encrypt      *cdata   `xml:"Encrypt,omitempty"`
 }
 
 func (p Push) xml(encrypt string) []byte {
 	b, _ := xml.Marshal(pushXML{ToUserName: cd(p.ToUserName), FromUserName: cd(p.FromUserName),
 		CreateTime: p.CreateTime, MsgType: cd(p.MsgType), Content: cd(p.Content), MsgID: p.MsgID,
-		Event: cd(p.Event), EventKey: cd(p.EventKey), Encrypt: cd(encrypt)})
+		Event: cd(p.Event), EventKey: cd(p.EventKey), Recognition: cd(p.Recognition), TemplateID: p.TemplateMsgID,
+		Status: cd(p.Status), Encrypt: cd(encrypt)})
 	return b
 }
 
