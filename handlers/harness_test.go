@@ -136,7 +136,7 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	}
 	policy := config.DefaultPolicy()
 	visitSvc, err := visits.New(db, visits.Options{Policy: policy, Audit: auditLog, Location: cfg.Location(),
-		PaymentGraceDays: cfg.PaymentGraceDays})
+		PaymentGraceDays: cfg.PaymentGraceDays, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	loc := cfg.Location()
 	bot, err := chatbot.New(chatbot.Deps{DB: db, KV: store, WeChat: wx, Intents: chatbot.NewIntents(intents),
 		Subsidies: chatbot.SQLSubsidies{DB: db, GraceDays: cfg.PaymentGraceDays}, Jobs: chatbot.SQLJobs{DB: db},
-		Visits: chatbot.SQLVisits{DB: db, Policy: policy, Location: loc}, Logger: logger},
+		Visits: chatbot.CadreVisits{Service: visitSvc, Location: loc}, Logger: logger},
 		chatbot.Options{Deadline: cfg.CallbackDeadline, Location: loc, LinkURL: "https://xiangbang.example.cn/", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)

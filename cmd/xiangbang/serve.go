@@ -136,7 +136,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	bot, err := chatbot.New(chatbot.Deps{DB: a.db, KV: a.kv, WeChat: wx, Intents: chatbot.NewIntents(intents),
 		Subsidies: chatbot.SQLSubsidies{DB: a.db, GraceDays: a.cfg.PaymentGraceDays},
 		Jobs:      chatbot.SQLJobs{DB: a.db},
-		Visits:    chatbot.SQLVisits{DB: a.db, Policy: a.policy, Location: loc},
+		Visits:    chatbot.CadreVisits{Service: visitSvc, Location: loc},
 		Logger:    a.log},
 		chatbot.Options{Deadline: a.cfg.CallbackDeadline, Location: loc, LinkURL: a.cfg.PublicURL})
 	if err != nil {

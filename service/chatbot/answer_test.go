@@ -10,8 +10,10 @@ import (
 	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/modeltest"
+	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/kv/kvtest"
+	"github.com/xiangbang/xiangbang/service/visits"
 	"github.com/xiangbang/xiangbang/service/wechat"
 )
 
@@ -26,8 +28,16 @@ func newTestService(t *testing.T, db *model.DB, store kv.Store) *Service {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { mock.Close() })
+	auditLog, err := audit.New(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := visits.New(db, visits.Options{Policy: config.DefaultPolicy(), Audit: auditLog, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
 	s, err := New(Deps{DB: db, KV: store, WeChat: wx, Intents: shippedIntents(t), Subsidies: SQLSubsidies{DB: db},
-		Jobs: SQLJobs{DB: db}, Visits: SQLVisits{DB: db, Policy: config.DefaultPolicy(), Location: time.UTC}, Logger: log}, Options{})
+		Jobs: SQLJobs{DB: db}, Visits: CadreVisits{Service: vs, Location: time.UTC}, Logger: log}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
