@@ -12,6 +12,27 @@ var JobKinds = map[string]string{
 	"gig":            "零工",
 }
 
+// Job statuses. An open posting past its valid_until is expired: it drops
+// out of every list and match whether or not CloseExpired has run yet.
+const (
+	JobOpen   = "open"
+	JobClosed = "closed"
+)
+
+// Wage units of a posting.
+const (
+	WageMonth = "month"
+	WageDay   = "day"
+	WagePiece = "piece"
+)
+
+// Physical demands of a posting.
+const (
+	DemandLight  = "light"
+	DemandMedium = "medium"
+	DemandHeavy  = "heavy"
+)
+
 // Job is a job posting.
 type Job struct {
 	ID             int64
@@ -41,6 +62,7 @@ type Job struct {
 	ValidUntil     Date
 	PublishedAt    time.Time
 	CreatedBy      *int64
+	OwnerRegion    string // the publishing office's region scope (0006)
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }

@@ -1,0 +1,196 @@
+// Package matching is the job-matching engine: a pure scoring core (score.go:
+// place, kind, skill, wage, freshness, headcount and capacity fits, with the
+// reasons in words) and a retrieval layer that narrows candidates in SQL by
+// open and valid, place, kind and capacity before scoring, so its cost grows
+// with the candidates and not with the tables. Worker → postings reads the
+// jobs table through idx_jobs_match; posting → workers reads the
+// job_profile_targets index (index.go), kept in step with every profile.
+package matching
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"time"
+
+	"github.com/xiangbang/xiangbang/model"
+	"github.com/xiangbang/xiangbang/model/apperr"
+)
+
+// Options configure the engine.
+type Options struct {
+	Params        Params
+	MinScore      int              // MatchWorkers keeps workers scoring at least this
+	MaxCandidates int              // most postings scored for one worker
+	Location      *time.Location   // where "today" is judged (Asia/Shanghai)
+	Now           func() time.Time // the clock; time.Now when nil
+}
+
+// Engine ranks postings for workers and workers for postings.
+type Engine struct {
+	db  *model.DB
+	o   Options
+	now func() time.Time
+}
+
+// New builds the engine.
+func New(db *model.DB, o Options) (*Engine, error) {
+	if db == nil || o.Location == nil {
+		return nil, errors.New("matching: New needs a database and a location")
+	}
+	if o.Params.Weights.Total() <= 0 || o.Params.WorkDaysMonth <= 0 || o.Params.FreshDays <= 0 || o.MaxCandidates <= 0 {
+		return nil, errors.New("matching: weights, work days, fresh days and the candidate cap must be positive")
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Engine{db: db, o: o, now: o.Now}, nil
+}
+
+// Today is the date in the engine's location.
+func (e *Engine) Today() model.Date { return model.DateOf(e.now().In(e.o.Location)) }
+
+// Scored is a posting ranked for a worker.
+type Scored struct {
+	JobID   int64
+	Score   int
+	Reasons []string
+}
+
+// ErrNoProfile means the worker has not filled in a job profile yet.
+var ErrNoProfile = apperr.New(apperr.NotFound, "job_profile_missing", "请先填写求职意向（会做什么、愿意去哪里、想找什么工作）")
+
+// ErrJobNotOpen means the posting is closed, expired or full.
+var ErrJobNotOpen = apperr.New(apperr.Conflict, "job_not_open", "该岗位已关闭、已过期或已招满")
+
+// Recommend returns up to limit open postings for the worker signed in as
+// userID, best first, with scores and reasons.
+func (e *Engine) Recommend(ctx context.Context, userID int64, limit int) ([]Scored, error) {
+	p, err := LoadProfile(ctx, e.db, userID)
+	if err != nil {
+		return nil, err
+	}
+	return e.RecommendFor(ctx, p, limit)
+}
+
+// RecommendFor is Recommend for a profile already loaded.
+func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scored, error) {
+	now, today := e.now(), e.Today()
+	cands, err := e.postingCandidates(ctx, p, today)
+	if err != nil {
+		return nil, err
+	}
+	names, err := e.placeNames(ctx, p.Places)
+	if err != nil {
+		return nil, err
+	}
+	w := p.Worker()
+	type scored struct {
+		p Posting
+		r Result
+	}
+	var out []scored
+	for _, c := range cands {
+		pf, ok := MatchPlace(p.Places, p.Home, c.RegionCode)
+		if !ok {
+			continue
+		}
+		kf, ok := KindFitOf(p.Kinds, p.Capacity, c.Kind)
+		if !ok || !Eligible(w, c, today) {
+			continue
+		}
+		pf.Name = names[pf.Place]
+		out = append(out, scored{c, Score(e.o.Params, w, c, Fit{Place: pf, Kind: kf}, now)})
+	}
+	sort.Slice(out, func(i, j int) bool { return Better(out[i].r, out[i].p, out[j].r, out[j].p) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	res := make([]Scored, len(out))
+	for i, s := range out {
+		res[i] = Scored{JobID: s.p.ID, Score: s.r.Score, Reasons: s.r.Reasons}
+	}
+	return res, nil
+}
+
+// WorkerMatch is a worker a posting suits.
+type WorkerMatch struct {
+	UserID    int64
+	ProfileID int64
+	Score     int
+	Reasons   []string
+}
+
+// MatchWorkers returns up to limit workers open to offers whom the posting
+// jobID suits (score at least Options.MinScore), best first. It is what a
+// newly published posting's push (微信送岗) calls; it reads no personal data
+// beyond the matching index and returns user ids to notify.
+func (e *Engine) MatchWorkers(ctx context.Context, jobID int64, limit int) ([]WorkerMatch, error) {
+	var j model.Job
+	if err := e.db.WithContext(ctx).Take(&j, jobID).Error; err != nil {
+		if model.IsNotFound(err) {
+			return nil, apperr.Missing("岗位")
+		}
+		return nil, err
+	}
+	today := e.Today()
+	if j.Status != model.JobOpen || j.ValidUntil.Before(today) || j.Filled >= j.Headcount {
+		return nil, ErrJobNotOpen
+	}
+	post, err := PostingFrom(j)
+	if err != nil {
+		return nil, err
+	}
+	return e.matchWorkers(ctx, post, limit)
+}
+
+func (e *Engine) matchWorkers(ctx context.Context, post Posting, limit int) ([]WorkerMatch, error) {
+	now, today := e.now(), e.Today()
+	cands, err := e.workerCandidates(ctx, post)
+	if err != nil {
+		return nil, err
+	}
+	names, err := e.prefixNames(ctx, post.RegionCode)
+	if err != nil {
+		return nil, err
+	}
+	type scored struct {
+		m   WorkerMatch
+		raw float64
+	}
+	best := map[int64]int{} // profile id → index in out: a profile matched through two places counts once
+	var out []scored
+	for i := range cands {
+		c := &cands[i]
+		if !Eligible(c.worker, post, today) {
+			continue
+		}
+		r := Score(e.o.Params, c.worker, post, Fit{Place: PlaceFit{Place: c.place, Name: names[c.place]}, Kind: c.kindFit}, now)
+		if r.Score < e.o.MinScore {
+			continue
+		}
+		s := scored{WorkerMatch{UserID: c.userID, ProfileID: c.profileID, Score: r.Score, Reasons: r.Reasons}, r.raw}
+		if at, dup := best[c.profileID]; dup {
+			if s.raw > out[at].raw {
+				out[at] = s
+			}
+			continue
+		}
+		best[c.profileID] = len(out)
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].raw != out[j].raw {
+			return out[i].raw > out[j].raw
+		}
+		return out[i].m.ProfileID < out[j].m.ProfileID
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	res := make([]WorkerMatch, len(out))
+	for i, s := range out {
+		res[i] = s.m
+	}
+	return res, nil
+}
