@@ -81,7 +81,7 @@ func TestRanking(t *testing.T) {
 			posts: []Posting{
 				job(1, "park", county, 4000, 5000, "month", "叉车"),
 				job(2, "workshop", sameTwn, 3200, 4000, "month", "缝纫"),
-				job(3, "gig", sameTwn, 150, 200, "day"),         // a kind she did not ask for
+				job(3, "gig", sameTwn, 150, 200, "day"),          // a kind she did not ask for
 				job(4, "migrant", sz, 6000, 8000, "month", "缝纫"), // a place she will not go
 				job(5, "park", otherTn, 2500, 2800, "month", "包装"),
 			},
@@ -110,7 +110,7 @@ func TestRanking(t *testing.T) {
 			},
 		},
 		{
-			name: "full labour: 公益性岗位 are kept for weak and half labour, so they come last",
+			name:    "full labour: 公益性岗位 are kept for weak and half labour, so they come last",
 			profile: Profile{Home: home, Places: []string{PlaceLocal}, Capacity: "full"},
 			posts: []Posting{
 				job(1, "public_welfare", sameTwn, 600, 800, "month"),
