@@ -18,6 +18,8 @@ import (
 	"github.com/xiangbang/xiangbang/model/modeltest"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/employment"
+	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
 )
@@ -39,6 +41,7 @@ type harness struct {
 	fx     *modeltest.Fixtures
 	kv     kv.Store
 	logBuf *bytes.Buffer
+	jobs   *jobs.Service
 }
 
 type harnessOption func(*config.Config)
@@ -73,12 +76,21 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logBuf, nil)), DB: db, KV: store,
-		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos})
+	fx := modeltest.NewFixtures(t, db)
+	jobBoard, err := jobs.FromConfig(cfg, db, fx.Cipher, auditLog, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf}
+	work, err := employment.New(db, auditLog, cfg.Location(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logBuf, nil)), DB: db, KV: store,
+		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Jobs: jobBoard, Employment: work})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: fx, kv: store, logBuf: logBuf, jobs: jobBoard}
 }
 
 // do sends a request; body is JSON-encoded unless it is already []byte or a

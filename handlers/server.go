@@ -17,27 +17,31 @@ import (
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/employment"
+	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
 )
 
 // Deps are what the handlers need; New refuses missing ones.
 type Deps struct {
-	Config   *config.Config
-	Logger   *slog.Logger
-	DB       *model.DB
-	KV       kv.Store
-	Registry *prometheus.Registry
-	Auth     *auth.Service
-	Audit    *audit.Log
-	Photos   *photo.Service
-	Now      func() time.Time
+	Config     *config.Config
+	Logger     *slog.Logger
+	DB         *model.DB
+	KV         kv.Store
+	Registry   *prometheus.Registry
+	Auth       *auth.Service
+	Audit      *audit.Log
+	Photos     *photo.Service
+	Jobs       *jobs.Service
+	Employment *employment.Service
+	Now        func() time.Time
 }
 
 func (d Deps) check() error {
 	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
-		d.Audit == nil || d.Photos == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit and Photos are required")
+		d.Audit == nil || d.Photos == nil || d.Jobs == nil || d.Employment == nil {
+		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, Jobs and Employment are required")
 	}
 	return nil
 }
@@ -77,6 +81,7 @@ func New(d Deps) (*Server, error) {
 	api := e.Group("/api/v1", limitBody(int64(d.Config.BodyLimit)))
 	s.authRoutes(api)
 	s.photoRoutes(api)
+	s.jobRoutes(api)
 	return s, nil
 }
 

@@ -17,6 +17,8 @@ import (
 	"github.com/xiangbang/xiangbang/handlers"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/employment"
+	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/photo"
 )
 
@@ -106,8 +108,17 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	jobBoard, err := jobs.FromConfig(a.cfg, a.db, a.cipher, auditLog, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	work, err := employment.New(a.db, auditLog, a.cfg.Location(), nil)
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := handlers.New(handlers.Deps{
 		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: auditLog, Photos: photos,
+		Jobs: jobBoard, Employment: work,
 	})
 	if err != nil {
 		return nil, nil, err
