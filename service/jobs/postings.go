@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -38,7 +39,7 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in JobInput) (Ad
 	if err != nil {
 		return AdminJobView{}, err
 	}
-	now := s.now().UTC()
+	now := s.now().UTC().Truncate(time.Millisecond) // as the database keeps it
 	j.Status, j.PublishedAt, j.OwnerRegion = model.JobOpen, now, p.RegionScope
 	if p.AdminID != 0 {
 		j.CreatedBy = &p.AdminID
