@@ -42,7 +42,7 @@ func posting(title string) map[string]any {
 	return map[string]any{
 		"kind": "park", "title": title, "employer": "测试县产业园示例食品厂", "region_code": tCounty,
 		"address": "产业园 1 号", "wage_min_fen": 300000, "wage_max_fen": 400000, "wage_unit": "month",
-		"headcount": 10, "skill_tags": []string{"包装", "焊工"}, "age_min": 18, "age_max": 55,
+		"headcount": 10, "skill_tags": []string{"包装", "焊工"}, "age_min": 18, "age_max": 60,
 		"physical_demand": "light", "benefits": map[string]bool{"meals": true, "lodging": false, "transport": true},
 		"contact_name": "王经理", "contact_phone": "0371-66001234", "description": "长期招聘",
 		"valid_until": time.Now().AddDate(0, 1, 0).Format("2006-01-02"),

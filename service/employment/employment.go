@@ -160,7 +160,7 @@ func (s *Service) member(ctx context.Context, tx *model.DB, p auth.Principal, me
 		Joins("JOIN households ON households.id = members.household_id").Where("members.id = ?", memberID)
 	q = p.Scope().Households(q, "members.household_id", "households.region_code")
 	if tx.Dialect == model.MySQL {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "members"}})
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
 	if err := q.Take(&m).Error; err != nil {
 		if model.IsNotFound(err) {

@@ -41,11 +41,13 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, in Input) (Event
 		ev := model.EmploymentEvent{MemberID: m.ID, HouseholdID: m.HouseholdID, Event: in.Event, JobID: in.JobID,
 			Employer: in.Employer, Place: in.Place, OccurredOn: in.OccurredOn, ActorKind: p.ActorKind(),
 			ActorID: p.ActorID(), Note: in.Note, DedupeKey: &key, CreatedAt: s.now().UTC().Truncate(time.Millisecond)}
-		res := tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&ev)
-		if res.Error != nil {
-			return res.Error
+		// A plain insert and its duplicate-key error, not ON CONFLICT DO NOTHING: on MariaDB gorm adds
+		// RETURNING, which reports the existing row as affected. The failed statement alone is undone.
+		err = tx.WithContext(ctx).Create(&ev).Error
+		if err != nil && !model.IsDuplicate(err) {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if err != nil {
 			if err := tx.WithContext(ctx).Where("dedupe_key = ?", key).Take(&ev).Error; err != nil {
 				return err
 			}

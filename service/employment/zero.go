@@ -180,13 +180,23 @@ func (s *Service) CadreZero(ctx context.Context, p auth.Principal) ([]VillageHou
 // households reads up to limit households of q with their workers, names
 // and flags.
 func (s *Service) households(ctx context.Context, q *gorm.DB, limit int) ([]ZeroHousehold, error) {
-	var rows []ZeroHousehold
+	var found []struct {
+		ID          int64
+		HouseholdNo string
+		HeadName    string
+		Class       string
+		RegionCode  string
+	}
 	if err := q.Select("h.id, h.household_no, h.head_name, h.class, h.region_code").Order("h.id").Limit(limit).
-		Scan(&rows).Error; err != nil {
+		Scan(&found).Error; err != nil {
 		return nil, err
 	}
+	rows := make([]ZeroHousehold, len(found))
+	for i, f := range found {
+		rows[i] = ZeroHousehold{ID: f.ID, HouseholdNo: f.HouseholdNo, HeadName: f.HeadName, Class: f.Class, RegionCode: f.RegionCode}
+	}
 	if len(rows) == 0 {
-		return []ZeroHousehold{}, nil
+		return rows, nil
 	}
 	ids := make([]int64, len(rows))
 	codes := make([]string, len(rows))

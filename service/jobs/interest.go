@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm/clause"
-
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/model/pii"
@@ -57,11 +55,12 @@ func (s *Service) Interest(ctx context.Context, p auth.Principal, jobID int64) (
 		}
 		in = model.JobInterest{JobID: jobID, UserID: p.UserID, MemberID: &p.MemberID, HouseholdID: &p.HouseholdID,
 			CreatedAt: s.now().UTC().Truncate(time.Millisecond)}
-		res := tx.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&in)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 { // a concurrent double tap got there first
+		// A plain insert, not ON CONFLICT DO NOTHING: on MariaDB gorm adds RETURNING, which reports an
+		// existing row as affected. A concurrent double tap's duplicate undoes this statement only.
+		if err := tx.WithContext(ctx).Create(&in).Error; err != nil {
+			if !model.IsDuplicate(err) {
+				return err
+			}
 			return tx.WithContext(ctx).Where("job_id = ? AND user_id = ?", jobID, p.UserID).Take(&in).Error
 		}
 		created = true
