@@ -73,23 +73,32 @@ func (e *Engine) Recommend(ctx context.Context, userID int64, limit int) ([]Scor
 	return e.RecommendFor(ctx, p, limit)
 }
 
-// RecommendFor is Recommend for a profile already loaded.
+// tagBatch is how many postings' skill tags RecommendFor reads at a time.
+const tagBatch = 64
+
+// RecommendFor is Recommend for a profile already loaded. Candidates come
+// from the index without their skill tags; each gets the most it could
+// score (a perfect skill fit), and, best bound first, postings have their
+// tags read and are scored exactly until no bound left can beat the
+// limit-th score. The result is exactly the top of a full scoring, having
+// read the tags of few postings.
 func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scored, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
 	now, today := e.now(), e.Today()
 	cands, err := e.postingCandidates(ctx, p, today)
 	if err != nil {
 		return nil, err
 	}
-	names, err := e.placeNames(ctx, p.Places)
-	if err != nil {
-		return nil, err
-	}
 	w := p.Worker()
-	type scored struct {
-		p Posting
-		r Result
+	type cand struct {
+		p     Posting
+		f     Fit
+		bound float64
+		r     Result
 	}
-	var out []scored
+	list := make([]cand, 0, len(cands))
 	for _, c := range cands {
 		pf, ok := MatchPlace(p.Places, p.Home, c.RegionCode)
 		if !ok {
@@ -99,16 +108,49 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 		if !ok || !Eligible(w, c, today) {
 			continue
 		}
-		pf.Name = names[pf.Place]
-		out = append(out, scored{c, Score(e.o.Params, w, c, Fit{Place: pf, Kind: kf}, now)})
+		f := Fit{Place: pf, Kind: kf}
+		list = append(list, cand{p: c, f: f, bound: bound(e.o.Params, w, c, f, now)})
 	}
-	sort.Slice(out, func(i, j int) bool { return Better(out[i].r, out[i].p, out[j].r, out[j].p) })
-	if len(out) > limit {
-		out = out[:limit]
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].bound != list[j].bound {
+			return list[i].bound > list[j].bound
+		}
+		return Better(Result{raw: 1}, list[i].p, Result{raw: 1}, list[j].p)
+	})
+	var top []cand // best first, at most limit
+	for i := 0; i < len(list); {
+		if len(top) == limit && top[limit-1].r.raw > list[i].bound {
+			break // nothing further down can make the list
+		}
+		batch := list[i:min(i+tagBatch, len(list))]
+		ids := make([]int64, len(batch))
+		for k, c := range batch {
+			ids[k] = c.p.ID
+		}
+		tags, err := e.loadTags(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range batch {
+			c.p.Tags = tags[c.p.ID]
+			c.r = Result{raw: rate(e.o.Params, w, c.p, c.f, now)}
+			at := sort.Search(len(top), func(k int) bool { return Better(c.r, c.p, top[k].r, top[k].p) })
+			if at < limit {
+				top = append(top[:at], append([]cand{c}, top[at:]...)...)
+				top = top[:min(len(top), limit)]
+			}
+		}
+		i += len(batch)
 	}
-	res := make([]Scored, len(out))
-	for i, s := range out {
-		res[i] = Scored{JobID: s.p.ID, Score: s.r.Score, Reasons: s.r.Reasons}
+	names, err := e.placeNames(ctx, p.Places)
+	if err != nil {
+		return nil, err
+	}
+	res := make([]Scored, len(top))
+	for k, c := range top {
+		c.f.Place.Name = names[c.f.Place.Place]
+		r := Score(e.o.Params, w, c.p, c.f, now)
+		res[k] = Scored{JobID: c.p.ID, Score: r.Score, Reasons: r.Reasons}
 	}
 	return res, nil
 }
@@ -150,47 +192,52 @@ func (e *Engine) matchWorkers(ctx context.Context, post Posting, limit int) ([]W
 	if err != nil {
 		return nil, err
 	}
-	names, err := e.prefixNames(ctx, post.RegionCode)
-	if err != nil {
-		return nil, err
-	}
-	type scored struct {
-		m   WorkerMatch
+	type rated struct {
+		i   int // in cands
 		raw float64
 	}
-	best := map[int64]int{} // profile id → index in out: a profile matched through two places counts once
-	var out []scored
+	best := make(map[int64]int, len(cands)) // profile id → index in out: a profile matched through two places counts once
+	out := make([]rated, 0, len(cands))
+	floor := float64(e.o.MinScore) / 100
 	for i := range cands {
 		c := &cands[i]
 		if !Eligible(c.worker, post, today) {
 			continue
 		}
-		r := Score(e.o.Params, c.worker, post, Fit{Place: PlaceFit{Place: c.place, Name: names[c.place]}, Kind: c.kindFit}, now)
-		if r.Score < e.o.MinScore {
+		raw := rate(e.o.Params, c.worker, post, Fit{Place: PlaceFit{Place: c.place}, Kind: c.kindFit}, now)
+		if raw < floor-0.005 { // scores are shown rounded: 49.5 is 50
 			continue
 		}
-		s := scored{WorkerMatch{UserID: c.userID, ProfileID: c.profileID, Score: r.Score, Reasons: r.Reasons}, r.raw}
 		if at, dup := best[c.profileID]; dup {
-			if s.raw > out[at].raw {
-				out[at] = s
+			if raw > out[at].raw {
+				out[at] = rated{i, raw}
 			}
 			continue
 		}
 		best[c.profileID] = len(out)
-		out = append(out, s)
+		out = append(out, rated{i, raw})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].raw != out[j].raw {
-			return out[i].raw > out[j].raw
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].raw != out[b].raw {
+			return out[a].raw > out[b].raw
 		}
-		return out[i].m.ProfileID < out[j].m.ProfileID
+		return cands[out[a].i].profileID < cands[out[b].i].profileID
 	})
 	if len(out) > limit {
 		out = out[:limit]
 	}
-	res := make([]WorkerMatch, len(out))
-	for i, s := range out {
-		res[i] = s.m
+	names, err := e.prefixNames(ctx, post.RegionCode)
+	if err != nil {
+		return nil, err
+	}
+	res := make([]WorkerMatch, 0, len(out))
+	for _, o := range out {
+		c := cands[o.i]
+		r := Score(e.o.Params, c.worker, post, Fit{Place: PlaceFit{Place: c.place, Name: names[c.place]}, Kind: c.kindFit}, now)
+		if r.Score < e.o.MinScore {
+			continue
+		}
+		res = append(res, WorkerMatch{UserID: c.userID, ProfileID: c.profileID, Score: r.Score, Reasons: r.Reasons})
 	}
 	return res, nil
 }

@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
+	"sort"
 	"testing"
 	"time"
 
-	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/model/modeltest"
@@ -248,5 +249,65 @@ func TestNewRefusesBadOptions(t *testing.T) {
 	if _, err := New(db, good); err != nil {
 		t.Error(err)
 	}
-	_ = config.MatchWeights{}
+}
+
+// TestRecommendIsExact checks the bound-and-fetch retrieval against
+// scoring every open posting, on random postings and workers.
+func TestRecommendIsExact(t *testing.T) {
+	db := modeltest.SQLite(t)
+	w := newWorld(t, db)
+	r := rand.New(rand.NewPCG(1, 2))
+	regions := []string{home, sameTwn, otherTn, county, zz, sz, "419902100201", "330100000000"}
+	for range 400 {
+		kind := pick(r, benchKinds)
+		lo := int64(100 + r.IntN(9000))
+		p := job(0, kind, pick(r, regions), lo, lo+int64(r.IntN(3000)), pick(r, []string{"month", "day", "piece"}), someTags(r, 3)...)
+		p.PublishedAt = now.Add(-time.Duration(r.IntN(40*24)) * time.Hour)
+		p.Headcount = 1 + r.IntN(30)
+		p.Demand = pick(r, []string{"light", "medium", "heavy"})
+		w.post(p)
+	}
+	var all []model.Job
+	db.Find(&all)
+	for i := range 12 {
+		prof := benchProfile(r, 0)
+		prof.Home = pick(r, []string{home, sameTwn, otherTn})
+		prof.Skills = someTags(r, 4)
+		user := w.worker(prof.Home, prof, prof.BirthYear)
+		p, err := LoadProfile(t.Context(), db, user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := w.e.RecommendFor(t.Context(), p, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Brute force: every posting, scored.
+		type sc struct {
+			p Posting
+			r Result
+		}
+		var want []sc
+		for _, j := range all {
+			post, _ := PostingFrom(j)
+			pf, ok := MatchPlace(p.Places, p.Home, post.RegionCode)
+			kf, ok2 := KindFitOf(p.Kinds, p.Capacity, post.Kind)
+			if !ok || !ok2 || !Eligible(p.Worker(), post, today) || !(j.ValidFrom.Before(today) || j.ValidFrom == today) {
+				continue
+			}
+			want = append(want, sc{post, Score(prm, p.Worker(), post, Fit{Place: pf, Kind: kf}, now)})
+		}
+		sort.Slice(want, func(a, b int) bool { return Better(want[a].r, want[a].p, want[b].r, want[b].p) })
+		t.Logf("worker %d: %d eligible postings", i, len(want))
+		want = want[:min(10, len(want))]
+		if len(got) != len(want) {
+			t.Fatalf("worker %d: %d results, brute force %d", i, len(got), len(want))
+		}
+		for k := range got {
+			if got[k].JobID != want[k].p.ID || got[k].Score != want[k].r.Score {
+				t.Fatalf("worker %d (%+v) rank %d: got job %d (%d), brute force job %d (%d)", i, p, k, got[k].JobID, got[k].Score,
+					want[k].p.ID, want[k].r.Score)
+			}
+		}
+	}
 }

@@ -46,7 +46,7 @@ func ProfileFrom(m model.JobProfile, birthYear int) (Profile, error) {
 
 // Worker is the profile as scoring sees it.
 func (p Profile) Worker() Worker {
-	return Worker{Skills: p.Skills, MinWageFen: p.MinWageFen, WageUnit: p.WageUnit, AvailableFrom: p.AvailableFrom,
+	return Worker{Home: p.Home, Skills: p.Skills, MinWageFen: p.MinWageFen, WageUnit: p.WageUnit, AvailableFrom: p.AvailableFrom,
 		Capacity: p.Capacity, BirthYear: p.BirthYear}
 }
 

@@ -98,25 +98,42 @@ func regionRanges(col string, places []string, home string) (string, []any) {
 }
 
 // postingCandidates are the open, valid, unfilled postings of the kinds the
-// worker takes in the places they go, that their capacity and age allow:
-// at most MaxCandidates, newest first.
+// worker takes in the places they go (local kinds only in their county),
+// that their capacity and age allow: at most MaxCandidates, newest first.
+// They are read from idx_jobs_match alone, without their skill tags.
 func (e *Engine) postingCandidates(ctx context.Context, p Profile, today model.Date) ([]Posting, error) {
-	var kinds []string
+	var kinds, local []string
 	for k := range p.kindsTaken() {
-		kinds = append(kinds, k)
+		if LocalKind(k) {
+			local = append(local, k)
+		} else {
+			kinds = append(kinds, k)
+		}
 	}
-	if len(kinds) == 0 {
+	where, args := regionRanges("region_code", p.Places, p.Home)
+	var kindConds []string
+	var all []any
+	if len(kinds) > 0 {
+		kindConds = append(kindConds, "kind IN ?")
+		all = append(all, kinds)
+	}
+	if len(local) > 0 && model.ValidRegionCode(p.Home) {
+		kindConds = append(kindConds, "(kind IN ? AND region_code LIKE ?)")
+		all = append(all, local, p.Home[:6]+"%")
+	}
+	if len(kindConds) == 0 {
 		return nil, nil
 	}
 	from := today
 	if !p.AvailableFrom.IsZero() && today.Before(p.AvailableFrom) {
 		from = p.AvailableFrom
 	}
-	where, args := regionRanges("region_code", p.Places, p.Home)
-	q := `SELECT id, kind, region_code, wage_min_fen, wage_max_fen, wage_unit, headcount, filled, skill_tags,
-		physical_demand, age_min, age_max, published_at, valid_until
-		FROM jobs WHERE status = ? AND kind IN ? AND ` + where + ` AND valid_until >= ? AND valid_from <= ? AND filled < headcount`
-	all := append([]any{model.JobOpen, kinds}, args...)
+	q := `SELECT id, kind, region_code, wage_min_fen, wage_max_fen, wage_unit, headcount, filled, physical_demand,
+		age_min, age_max, published_at, valid_until
+		FROM jobs WHERE status = ? AND (` + strings.Join(kindConds, " OR ") + `) AND ` + where +
+		` AND valid_until >= ? AND valid_from <= ? AND filled < headcount`
+	all = append([]any{model.JobOpen}, all...)
+	all = append(all, args...)
 	all = append(all, from, today)
 	if weakLabour(p.Capacity) {
 		q += " AND physical_demand <> ?"
@@ -135,21 +152,63 @@ func (e *Engine) postingCandidates(ctx context.Context, p Profile, today model.D
 	}
 	defer rows.Close()
 	var out []Posting
+	var kind, unit, demand sql.RawBytes
 	for rows.Next() {
 		var c Posting
-		var tags string
 		var ageMin, ageMax sql.NullInt64
-		if err := rows.Scan(&c.ID, &c.Kind, &c.RegionCode, &c.WageMinFen, &c.WageMaxFen, &c.WageUnit, &c.Headcount,
-			&c.Filled, &tags, &c.Demand, &ageMin, &ageMax, &c.PublishedAt, &c.ValidUntil); err != nil {
+		if err := rows.Scan(&c.ID, &kind, &c.RegionCode, &c.WageMinFen, &c.WageMaxFen, &unit, &c.Headcount,
+			&c.Filled, &demand, &ageMin, &ageMax, &c.PublishedAt, &c.ValidUntil); err != nil {
 			return nil, err
 		}
+		c.Kind, c.WageUnit, c.Demand = intern(kind), intern(unit), intern(demand)
 		c.AgeMin, c.AgeMax = int(ageMin.Int64), int(ageMax.Int64)
-		if c.Tags, err = parseTags(tags); err != nil {
-			return nil, err
-		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// loadTags reads the skill tags of postings.
+func (e *Engine) loadTags(ctx context.Context, ids []int64) (map[int64][]string, error) {
+	rows, err := e.db.WithContext(ctx).Raw("SELECT id, skill_tags FROM jobs WHERE id IN ?", ids).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64][]string, len(ids))
+	for rows.Next() {
+		var id int64
+		var raw string
+		if err := rows.Scan(&id, &raw); err != nil {
+			return nil, err
+		}
+		if out[id], err = parseTags(raw); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// interned are the few words the index and the jobs table repeat on every
+// row (kinds, units, capacities, fits, demands): read as the constants.
+var interned = func() map[string]string {
+	m := map[string]string{}
+	for _, w := range []string{model.WageMonth, model.WageDay, model.WagePiece, model.DemandLight, model.DemandMedium,
+		model.DemandHeavy, model.CapacityFull, model.CapacityWeak, model.CapacityHalf, model.KindWanted, model.KindAny,
+		model.KindPriority} {
+		m[w] = w
+	}
+	for k := range model.JobKinds {
+		m[k] = k
+	}
+	return m
+}()
+
+// intern returns the constant for b without allocating, or a copy.
+func intern(b []byte) string {
+	if s, ok := interned[string(b)]; ok { // the compiler does not allocate for this lookup
+		return s
+	}
+	return string(b)
 }
 
 // workerCandidate is one row of the matching index read for a posting.
@@ -161,60 +220,66 @@ type workerCandidate struct {
 
 // workerCandidates reads the index rows of workers who take the posting's
 // kind and go to its place: keys that are a prefix of its region, and keys
-// of places left behind that it is not in. Heavy work reads full labour only.
+// of places left behind that it is not in. Heavy work reads full labour
+// only; local kinds of work people of the county only.
 func (e *Engine) workerCandidates(ctx context.Context, post Posting) ([]workerCandidate, error) {
 	cols := `SELECT place_key, profile_id, user_id, home_region, capacity, kind_fit, min_wage_fen, wage_unit,
 		available_from, birth_year, skills FROM job_profile_targets WHERE kind = ? AND `
-	capacity, capArgs := "", []any{}
-	if post.Demand == model.DemandHeavy {
-		capacity, capArgs = " AND capacity = ?", []any{model.CapacityFull}
-	}
 	r := post.RegionCode
-	inside := cols + "place_key IN ?" + capacity
-	outside := cols + "place_key LIKE ? AND place_key NOT IN ?" + capacity
-	args := append([]any{post.Kind, keysCovering(r)}, capArgs...)
-	args = append(args, post.Kind, "!%", []string{"!" + r[:6], "!" + r[:2]})
-	args = append(args, capArgs...)
-	rows, err := e.db.WithContext(ctx).Raw(inside+" UNION ALL "+outside, args...).Rows()
+	extra, extraArgs := "", []any{}
+	if post.Demand == model.DemandHeavy {
+		extra, extraArgs = " AND capacity = ?", []any{model.CapacityFull}
+	}
+	q := cols + "place_key IN ?" + extra
+	args := append([]any{post.Kind, keysCovering(r)}, extraArgs...)
+	if LocalKind(post.Kind) {
+		q += " AND home_region LIKE ?"
+		args = append(args, r[:6]+"%")
+	} else {
+		q += " UNION ALL " + cols + "place_key LIKE ? AND place_key NOT IN ?" + extra
+		args = append(args, post.Kind, "!%", []string{"!" + r[:6], "!" + r[:2]})
+		args = append(args, extraArgs...)
+	}
+	rows, err := e.db.WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []workerCandidate
-	var key, home, skills string
+	var key, capacity, fit, unit, skills sql.RawBytes
+	var home string
 	var avail model.Date
 	for rows.Next() {
 		var c workerCandidate
-		if err := rows.Scan(&key, &c.profileID, &c.userID, &home, &c.worker.Capacity, &c.kindFit, &c.worker.MinWageFen,
-			&c.worker.WageUnit, &avail, &c.worker.BirthYear, &skills); err != nil {
+		if err := rows.Scan(&key, &c.profileID, &c.userID, &home, &capacity, &fit, &c.worker.MinWageFen,
+			&unit, &avail, &c.worker.BirthYear, &skills); err != nil {
 			return nil, err
 		}
-		c.worker.AvailableFrom = avail
+		c.worker.Home, c.worker.AvailableFrom = home, avail
+		c.worker.Capacity, c.kindFit, c.worker.WageUnit = intern(capacity), intern(fit), intern(unit)
 		c.place = placeOfKey(key, home)
-		if skills != "" {
-			c.worker.Skills = strings.Split(skills, "|")
-		}
+		c.worker.joined = string(skills)
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
-// placeOfKey turns an index key back into the place it stands for.
-func placeOfKey(key, home string) string {
-	if len(home) != 12 {
-		return key
+// placeOfKey turns an index key back into the place it stands for: a
+// token, or a region prefix the worker named (names are looked up by prefix).
+func placeOfKey(key []byte, home string) string {
+	if len(home) == 12 {
+		switch {
+		case len(key) == 7 && key[0] == '!' && string(key[1:]) == home[:6]:
+			return PlaceOutsideCounty
+		case len(key) == 3 && key[0] == '!' && string(key[1:]) == home[:2]:
+			return PlaceOutsideProvince
+		case string(key) == home[:9]:
+			return PlaceLocal
+		case string(key) == home[:6]:
+			return PlaceCounty
+		}
 	}
-	switch {
-	case key == "!"+home[:6]:
-		return PlaceOutsideCounty
-	case key == "!"+home[:2]:
-		return PlaceOutsideProvince
-	case key == home[:9]:
-		return PlaceLocal
-	case key == home[:6]:
-		return PlaceCounty
-	}
-	return key // a region prefix the worker named; names are looked up by prefix
+	return string(key)
 }
 
 // placeNames are the names of the region codes among a worker's places.

@@ -31,12 +31,15 @@ func (p Posting) Remaining() int { return p.Headcount - p.Filled }
 
 // Worker is what scoring needs of a worker, whichever way the match runs.
 type Worker struct {
+	Home          string // home village code: local kinds of work suit people of the county
 	Skills        []string
 	MinWageFen    int64
 	WageUnit      string // month | day
 	AvailableFrom model.Date
 	Capacity      string // full | weak | half
 	BirthYear     int    // 0: unknown
+
+	joined string // the skills '|'-separated, as the index keeps them: read without splitting
 }
 
 // Fit is how the posting met the worker's place and kind wishes, found
@@ -69,6 +72,18 @@ type Result struct {
 // (乡村公益性岗位 and 就业帮扶车间: policy/000, 003, 004).
 var priorityKinds = map[string]bool{"public_welfare": true, "workshop": true}
 
+// localKinds are kinds of work that are local by nature and suit only
+// people of the posting's county: 就业帮扶车间 (就近就业), 乡村公益性岗位 (for
+// local 脱贫人口) and 以工代赈 (local labour on local projects). A worker
+// willing to go 县外 is not sent to another county's village workshop.
+var localKinds = map[string]bool{"workshop": true, "public_welfare": true, "work_relief": true}
+
+// LocalKind reports whether a kind of work is local by nature.
+func LocalKind(kind string) bool { return localKinds[kind] }
+
+// sameCounty reports whether two region codes lie in one county.
+func sameCounty(a, b string) bool { return len(a) >= 6 && len(b) >= 6 && a[:6] == b[:6] }
+
 // weakLabour reports whether a capacity is 弱劳动力 or 半劳动力.
 func weakLabour(capacity string) bool {
 	return capacity == model.CapacityWeak || capacity == model.CapacityHalf
@@ -93,10 +108,14 @@ func KindFitOf(kinds []string, capacity, kind string) (string, bool) {
 }
 
 // Eligible applies the hard rules no score can outweigh: a place left,
-// age within the posting's bounds, no heavy work for weak or half labour,
-// and the worker free before the posting ends.
+// local kinds of work for people of the county, age within the posting's
+// bounds, no heavy work for weak or half labour, and the worker free
+// before the posting ends.
 func Eligible(w Worker, p Posting, today model.Date) bool {
 	if p.Remaining() <= 0 {
+		return false
+	}
+	if localKinds[p.Kind] && !sameCounty(w.Home, p.RegionCode) {
 		return false
 	}
 	if weakLabour(w.Capacity) && p.Demand == model.DemandHeavy {
@@ -123,17 +142,39 @@ type part struct {
 	reason string
 }
 
-// Score rates an eligible posting for a worker. now is the time of
-// scoring (freshness); it is pure: the same inputs give the same result.
+// Score rates an eligible posting for a worker, with the reasons. now is
+// the time of scoring (freshness); it is pure: the same inputs give the
+// same result.
 func Score(prm Params, w Worker, p Posting, f Fit, now time.Time) Result {
-	parts := []part{
-		placePart(prm, f.Place),
-		kindPart(prm, f.Kind, p.Kind),
-		skillPart(prm, w.Skills, p.Tags),
+	return score(prm, w, p, f, now, true, -1)
+}
+
+// rate is Score's number alone, making no reasons: what ranking needs for
+// every candidate, without allocating.
+func rate(prm Params, w Worker, p Posting, f Fit, now time.Time) float64 {
+	return score(prm, w, p, f, now, false, -1).raw
+}
+
+// bound is the most a posting can score before its skill tags are read:
+// its score with a perfect skill fit.
+func bound(prm Params, w Worker, p Posting, f Fit, now time.Time) float64 {
+	return score(prm, w, p, f, now, false, 1).raw
+}
+
+// score computes the fits; explain makes the reasons too; skill, when not
+// negative, stands in for the skill fit.
+func score(prm Params, w Worker, p Posting, f Fit, now time.Time, explain bool, skill float64) Result {
+	parts := [7]part{
+		placePart(prm, f.Place, explain),
+		kindPart(prm, f.Kind, p.Kind, explain),
+		{weight: prm.Weights.Skill, value: skill},
 		wagePart(prm, w, p),
 		freshPart(prm, p, now),
-		headcountPart(prm, p),
+		headcountPart(prm, p, explain),
 		capacityPart(prm, w.Capacity, p),
+	}
+	if skill < 0 {
+		parts[2] = skillPart(prm, w, p.Tags, explain)
 	}
 	total, sum := 0, 0.0
 	for _, pt := range parts {
@@ -145,7 +186,10 @@ func Score(prm Params, w Worker, p Posting, f Fit, now time.Time) Result {
 		r.raw = sum / float64(total)
 	}
 	r.Score = int(math.Round(r.raw * 100))
-	sort.SliceStable(parts, func(i, j int) bool {
+	if !explain {
+		return r
+	}
+	sort.SliceStable(parts[:], func(i, j int) bool {
 		return float64(parts[i].weight)*parts[i].value > float64(parts[j].weight)*parts[j].value
 	})
 	for _, pt := range parts {
@@ -156,7 +200,7 @@ func Score(prm Params, w Worker, p Posting, f Fit, now time.Time) Result {
 	return r
 }
 
-func placePart(prm Params, f PlaceFit) part {
+func placePart(prm Params, f PlaceFit, explain bool) part {
 	pt := part{weight: prm.Weights.Place}
 	switch f.Place {
 	case PlaceLocal:
@@ -170,18 +214,21 @@ func placePart(prm Params, f PlaceFit) part {
 	case "":
 	default:
 		pt.value, pt.reason = 1, "在您愿意去的地方"
-		if f.Name != "" {
+		if f.Name != "" && explain {
 			pt.reason = "在您愿意去的" + f.Name
 		}
 	}
 	return pt
 }
 
-func kindPart(prm Params, fit, kind string) part {
+func kindPart(prm Params, fit, kind string, explain bool) part {
 	pt := part{weight: prm.Weights.Kind}
 	switch fit {
 	case model.KindWanted:
-		pt.value, pt.reason = 1, "是您想找的“"+model.JobKinds[kind]+"”"
+		pt.value = 1
+		if explain {
+			pt.reason = "是您想找的“" + model.JobKinds[kind] + "”"
+		}
 	case model.KindPriority:
 		pt.value = 0.8 // the reason is capacity's
 	case model.KindAny:
@@ -190,26 +237,54 @@ func kindPart(prm Params, fit, kind string) part {
 	return pt
 }
 
-func skillPart(prm Params, skills, tags []string) part {
+func skillPart(prm Params, w Worker, tags []string, explain bool) part {
 	pt := part{weight: prm.Weights.Skill}
 	if len(tags) == 0 {
 		pt.value, pt.reason = 0.6, "不要求专门技能"
 		return pt
 	}
+	n := 0
 	var common []string
 	for _, t := range tags {
-		for _, s := range skills {
-			if s == t {
+		if w.hasSkill(t) {
+			n++
+			if explain {
 				common = append(common, t)
-				break
 			}
 		}
 	}
-	pt.value = 0.2 + 0.8*float64(len(common))/float64(len(tags))
-	if len(common) > 0 {
+	pt.value = 0.2 + 0.8*float64(n)/float64(len(tags))
+	if n > 0 && explain {
 		pt.reason = "用得上您的技能：" + strings.Join(common, "、")
 	}
 	return pt
+}
+
+// hasSkill reports whether the worker has a skill, looking in the joined
+// form when that is what the worker was read with.
+func (w Worker) hasSkill(tag string) bool {
+	if w.joined == "" {
+		for _, s := range w.Skills {
+			if s == tag {
+				return true
+			}
+		}
+		return false
+	}
+	s := w.joined
+	for from := 0; from < len(s); {
+		i := strings.Index(s[from:], tag)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(tag)
+		if (i == 0 || s[i-1] == '|') && (end == len(s) || s[end] == '|') {
+			return true
+		}
+		from = i + 1
+	}
+	return false
 }
 
 // monthly converts a wage to fen per month; ok is false for piece rates,
@@ -261,11 +336,12 @@ func freshPart(prm Params, p Posting, now time.Time) part {
 	return pt
 }
 
-func headcountPart(prm Params, p Posting) part {
+func headcountPart(prm Params, p Posting, explain bool) part {
 	pt := part{weight: prm.Weights.Headcount}
 	n := p.Remaining()
 	pt.value = math.Min(1, float64(n)/10)
 	switch {
+	case !explain:
 	case n >= 10:
 		pt.reason = fmt.Sprintf("还招%d人，机会较多", n)
 	case n > 0 && n <= 3:

@@ -356,3 +356,50 @@ func TestTagNormalize(t *testing.T) {
 		t.Error("Known")
 	}
 }
+
+func TestLocalKindsStayInTheCounty(t *testing.T) {
+	w := Worker{Home: home, Capacity: "full"}
+	tests := []struct {
+		kind, region string
+		want         bool
+	}{
+		{"workshop", sameTwn, true}, {"workshop", otherTn, true}, {"workshop", "419902100201", false},
+		{"public_welfare", "419902100201", false}, {"work_relief", county, true}, {"work_relief", zz, false},
+		{"park", "419902000000", true}, {"gig", "419902100201", true}, {"migrant", sz, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind+" "+tt.region, func(t *testing.T) {
+			if got := Eligible(w, job(1, tt.kind, tt.region, 1, 1, "month"), today); got != tt.want {
+				t.Fatalf("Eligible = %v", got)
+			}
+		})
+	}
+	if Eligible(Worker{Capacity: "full"}, job(1, "workshop", sameTwn, 1, 1, "month"), today) {
+		t.Error("a worker of unknown home got a local posting")
+	}
+}
+
+func TestJoinedSkills(t *testing.T) {
+	for _, tt := range []struct {
+		joined, tag string
+		want        bool
+	}{
+		{"电工|叉车", "电工", true}, {"电工|叉车", "叉车", true}, {"电工|叉车", "电", false}, {"电工电工", "电工", false},
+		{"a|xab|ab", "ab", true}, {"abab|x", "ab", false}, {"", "ab", false}, {"ab", "ab", true},
+	} {
+		if got := (Worker{joined: tt.joined}).hasSkill(tt.tag); got != tt.want {
+			t.Errorf("hasSkill(%q in %q) = %v", tt.tag, tt.joined, got)
+		}
+	}
+}
+
+func TestBoundIsAnUpperBound(t *testing.T) {
+	w := Worker{Home: home, Skills: []string{"电工"}, MinWageFen: 300000, WageUnit: "month", Capacity: "half"}
+	for _, p := range []Posting{job(1, "park", county, 3000, 4000, "month", "电工", "叉车"), job(2, "gig", sameTwn, 100, 200, "day"),
+		job(3, "workshop", sameTwn, 5, 9, "piece", "编织")} {
+		f := Fit{Place: PlaceFit{Place: PlaceCounty}, Kind: model.KindAny}
+		if r, b := rate(prm, w, p, f, now), bound(prm, w, p, f, now); r > b || r != Score(prm, w, p, f, now).raw {
+			t.Errorf("posting %d: rate %v, bound %v, score %v", p.ID, r, b, Score(prm, w, p, f, now).raw)
+		}
+	}
+}
