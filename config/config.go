@@ -83,7 +83,7 @@ type Config struct {
 	MatchFreshDays      int    `env:"XB_MATCH_FRESH_DAYS" yaml:"match_fresh_days" default:"30" help:"days after publishing over which a posting's freshness falls from 1 to 0"`
 	MatchWorkDays       int    `env:"XB_MATCH_WORK_DAYS_PER_MONTH" yaml:"match_work_days_per_month" default:"22" help:"working days per month, to compare day wages with monthly wishes"`
 	MatchMinScore       int    `env:"XB_MATCH_MIN_SCORE" yaml:"match_min_score" default:"50" help:"lowest score (0-100) at which a new posting counts as suiting a worker (for pushes)"`
-	MatchCandidates     int    `env:"XB_MATCH_MAX_CANDIDATES" yaml:"match_max_candidates" default:"5000" help:"most postings scored for one worker's recommendations (the newest are kept beyond it)"`
+	MatchCandidates     int    `env:"XB_MATCH_MAX_CANDIDATES" yaml:"match_max_candidates" default:"20000" help:"most postings scored for one worker's recommendations (the newest are kept beyond it)"`
 }
 
 // Production reports whether the program runs as a real deployment, where

@@ -8,8 +8,10 @@
 package matching
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"time"
 
@@ -193,10 +195,9 @@ func (e *Engine) matchWorkers(ctx context.Context, post Posting, limit int) ([]W
 		return nil, err
 	}
 	type rated struct {
-		i   int // in cands
 		raw float64
+		i   int // in cands
 	}
-	best := make(map[int64]int, len(cands)) // profile id → index in out: a profile matched through two places counts once
 	out := make([]rated, 0, len(cands))
 	floor := float64(e.o.MinScore) / 100
 	for i := range cands {
@@ -205,27 +206,29 @@ func (e *Engine) matchWorkers(ctx context.Context, post Posting, limit int) ([]W
 			continue
 		}
 		raw := rate(e.o.Params, c.worker, post, Fit{Place: PlaceFit{Place: c.place}, Kind: c.kindFit}, now)
-		if raw < floor-0.005 { // scores are shown rounded: 49.5 is 50
-			continue
+		if raw >= floor-0.005 { // scores are shown rounded: 49.5 is 50
+			out = append(out, rated{raw, i})
 		}
-		if at, dup := best[c.profileID]; dup {
-			if raw > out[at].raw {
-				out[at] = rated{i, raw}
-			}
-			continue
-		}
-		best[c.profileID] = len(out)
-		out = append(out, rated{i, raw})
 	}
-	sort.Slice(out, func(a, b int) bool {
-		if out[a].raw != out[b].raw {
-			return out[a].raw > out[b].raw
+	slices.SortFunc(out, func(a, b rated) int {
+		if a.raw != b.raw {
+			return cmp.Compare(b.raw, a.raw)
 		}
-		return cands[out[a].i].profileID < cands[out[b].i].profileID
+		return cmp.Compare(cands[a.i].profileID, cands[b.i].profileID)
 	})
-	if len(out) > limit {
-		out = out[:limit]
+	// A profile matched through two places appears twice; its first, best, row counts.
+	seen := make(map[int64]bool, min(limit, len(out)))
+	picked := out[:0]
+	for _, o := range out {
+		if len(picked) == limit {
+			break
+		}
+		if id := cands[o.i].profileID; !seen[id] {
+			seen[id] = true
+			picked = append(picked, o)
+		}
 	}
+	out = picked
 	names, err := e.prefixNames(ctx, post.RegionCode)
 	if err != nil {
 		return nil, err

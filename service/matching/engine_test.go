@@ -311,3 +311,41 @@ func TestRecommendIsExact(t *testing.T) {
 		}
 	}
 }
+
+// TestCandidateCapKeepsTheNewest: past MaxCandidates, the newest postings
+// are the ones scored.
+func TestCandidateCapKeepsTheNewest(t *testing.T) {
+	db := modeltest.SQLite(t)
+	w := newWorld(t, db)
+	var ids []int64
+	for i := range 5 {
+		p := job(0, "gig", sameTwn, 150, 200, "day")
+		p.PublishedAt = now.Add(-time.Duration(5-i) * time.Hour) // later ids are newer
+		if i == 0 {
+			p.WageMinFen, p.WageMaxFen = 90000, 90000 // the oldest pays best
+		}
+		ids = append(ids, w.post(p))
+	}
+	user := w.worker(home, Profile{Places: []string{PlaceLocal}, Active: true, Capacity: "full", MinWageFen: 300000}, 1990)
+	p, _ := LoadProfile(t.Context(), db, user)
+	for _, tt := range []struct {
+		cap  int
+		want []int64
+	}{
+		{10, []int64{ids[0], ids[4], ids[3], ids[2], ids[1]}},
+		{3, []int64{ids[4], ids[3], ids[2]}},
+	} {
+		w.e.o.MaxCandidates = tt.cap
+		got, err := w.e.RecommendFor(t.Context(), p, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gotIDs []int64
+		for _, s := range got {
+			gotIDs = append(gotIDs, s.JobID)
+		}
+		if !slices.Equal(gotIDs, tt.want) {
+			t.Errorf("cap %d: %v, want %v", tt.cap, gotIDs, tt.want)
+		}
+	}
+}

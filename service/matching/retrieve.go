@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/xiangbang/xiangbang/model"
 )
@@ -144,27 +146,55 @@ func (e *Engine) postingCandidates(ctx context.Context, p Profile, today model.D
 		q += " AND (age_min IS NULL OR age_min <= ?) AND (age_max IS NULL OR age_max >= ?)"
 		all = append(all, age, age)
 	}
-	q += " ORDER BY published_at DESC, id DESC LIMIT ?"
-	all = append(all, e.o.MaxCandidates)
-	rows, err := e.db.WithContext(ctx).Raw(q, all...).Rows()
+	// Unsorted first: sorting thousands of candidates costs the database more than reading them.
+	// Only when there are more than MaxCandidates are the newest kept, sorted.
+	out, err := e.readPostings(ctx, q+" LIMIT ?", append(all, e.o.MaxCandidates+1)...)
+	if err != nil || len(out) <= e.o.MaxCandidates {
+		return out, err
+	}
+	return e.readPostings(ctx, q+" ORDER BY published_at DESC, id DESC LIMIT ?", append(all, e.o.MaxCandidates)...)
+}
+
+// readPostings runs a candidate query (columns as postingCandidates
+// selects them).
+func (e *Engine) readPostings(ctx context.Context, q string, args ...any) ([]Posting, error) {
+	text, err := sqlText(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := e.db.WithContext(ctx).Raw(text).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Posting
-	var kind, unit, demand sql.RawBytes
+	var col [13]sql.RawBytes
+	dest := make([]any, len(col))
+	for i := range col {
+		dest[i] = &col[i]
+	}
 	for rows.Next() {
-		var c Posting
-		var ageMin, ageMax sql.NullInt64
-		if err := rows.Scan(&c.ID, &kind, &c.RegionCode, &c.WageMinFen, &c.WageMaxFen, &unit, &c.Headcount,
-			&c.Filled, &demand, &ageMin, &ageMax, &c.PublishedAt, &c.ValidUntil); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		c.Kind, c.WageUnit, c.Demand = intern(kind), intern(unit), intern(demand)
-		c.AgeMin, c.AgeMax = int(ageMin.Int64), int(ageMax.Int64)
+		c := Posting{ID: atoi(col[0]), Kind: intern(col[1]), RegionCode: string(col[2]), WageMinFen: atoi(col[3]),
+			WageMaxFen: atoi(col[4]), WageUnit: intern(col[5]), Headcount: int(atoi(col[6])), Filled: int(atoi(col[7])),
+			Demand: intern(col[8]), AgeMin: int(atoi(col[9])), AgeMax: int(atoi(col[10])), ValidUntil: dateOf(col[12])}
+		if c.PublishedAt, err = timeOf(col[11]); err != nil {
+			return nil, err
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// timeOf reads a DATETIME column's bytes (RFC 3339 from the drivers).
+func timeOf(b []byte) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, string(b))
+	if err != nil {
+		return t, fmt.Errorf("matching: reading a time: %w", err)
+	}
+	return t, nil
 }
 
 // loadTags reads the skill tags of postings.
@@ -226,6 +256,9 @@ func (e *Engine) workerCandidates(ctx context.Context, post Posting) ([]workerCa
 	cols := `SELECT place_key, profile_id, user_id, home_region, capacity, kind_fit, min_wage_fen, wage_unit,
 		available_from, birth_year, skills FROM job_profile_targets WHERE kind = ? AND `
 	r := post.RegionCode
+	if !model.ValidRegionCode(r) {
+		return nil, fmt.Errorf("matching: posting %d has region %q", post.ID, r)
+	}
 	extra, extraArgs := "", []any{}
 	if post.Demand == model.DemandHeavy {
 		extra, extraArgs = " AND capacity = ?", []any{model.CapacityFull}
@@ -240,25 +273,29 @@ func (e *Engine) workerCandidates(ctx context.Context, post Posting) ([]workerCa
 		args = append(args, post.Kind, "!%", []string{"!" + r[:6], "!" + r[:2]})
 		args = append(args, extraArgs...)
 	}
-	rows, err := e.db.WithContext(ctx).Raw(q, args...).Rows()
+	text, err := sqlText(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := e.db.WithContext(ctx).Raw(text).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []workerCandidate
-	var key, capacity, fit, unit, skills sql.RawBytes
-	var home string
-	var avail model.Date
+	var col [11]sql.RawBytes
+	dest := make([]any, len(col))
+	for i := range col {
+		dest[i] = &col[i]
+	}
 	for rows.Next() {
-		var c workerCandidate
-		if err := rows.Scan(&key, &c.profileID, &c.userID, &home, &capacity, &fit, &c.worker.MinWageFen,
-			&unit, &avail, &c.worker.BirthYear, &skills); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		c.worker.Home, c.worker.AvailableFrom = home, avail
-		c.worker.Capacity, c.kindFit, c.worker.WageUnit = intern(capacity), intern(fit), intern(unit)
-		c.place = placeOfKey(key, home)
-		c.worker.joined = string(skills)
+		home := string(col[3])
+		c := workerCandidate{profileID: atoi(col[1]), userID: atoi(col[2]), place: placeOfKey(col[0], home), kindFit: intern(col[5]),
+			worker: Worker{Home: home, Capacity: intern(col[4]), MinWageFen: atoi(col[6]), WageUnit: intern(col[7]),
+				AvailableFrom: dateOf(col[8]), BirthYear: int(atoi(col[9])), joined: string(col[10])}}
 		out = append(out, c)
 	}
 	return out, rows.Err()
