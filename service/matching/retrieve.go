@@ -263,16 +263,24 @@ func (e *Engine) workerCandidates(ctx context.Context, post Posting) ([]workerCa
 	if post.Demand == model.DemandHeavy {
 		extra, extraArgs = " AND capacity = ?", []any{model.CapacityFull}
 	}
-	q := cols + "place_key IN ?" + extra
+	inside := cols + "place_key IN ?" + extra
 	args := append([]any{post.Kind, keysCovering(r)}, extraArgs...)
 	if LocalKind(post.Kind) {
-		q += " AND home_region LIKE ?"
+		inside += " AND home_region LIKE ?"
 		args = append(args, r[:6]+"%")
-	} else {
-		q += " UNION ALL " + cols + "place_key LIKE ? AND place_key NOT IN ?" + extra
-		args = append(args, post.Kind, "!%", []string{"!" + r[:6], "!" + r[:2]})
-		args = append(args, extraArgs...)
 	}
+	out, err := e.readWorkers(ctx, nil, inside, args...)
+	if err != nil || LocalKind(post.Kind) {
+		return out, err
+	}
+	// Two range scans of the primary key, one after the other (a UNION may be materialised).
+	outside := cols + "place_key LIKE ? AND place_key NOT IN ?" + extra
+	return e.readWorkers(ctx, out, outside, append([]any{post.Kind, "!%", []string{"!" + r[:6], "!" + r[:2]}}, extraArgs...)...)
+}
+
+// readWorkers runs a worker candidate query (columns as workerCandidates
+// selects them) and appends the rows to out.
+func (e *Engine) readWorkers(ctx context.Context, out []workerCandidate, q string, args ...any) ([]workerCandidate, error) {
 	text, err := sqlText(q, args...)
 	if err != nil {
 		return nil, err
@@ -282,7 +290,6 @@ func (e *Engine) workerCandidates(ctx context.Context, post Posting) ([]workerCa
 		return nil, err
 	}
 	defer rows.Close()
-	var out []workerCandidate
 	var col [11]sql.RawBytes
 	dest := make([]any, len(col))
 	for i := range col {
