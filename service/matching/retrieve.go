@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/xiangbang/xiangbang/model"
 )
@@ -130,8 +129,8 @@ func (e *Engine) postingCandidates(ctx context.Context, p Profile, today model.D
 	if !p.AvailableFrom.IsZero() && today.Before(p.AvailableFrom) {
 		from = p.AvailableFrom
 	}
-	q := `SELECT id, kind, region_code, wage_min_fen, wage_max_fen, wage_unit, headcount, filled, physical_demand,
-		age_min, age_max, published_at, valid_until
+	q := `SELECT ` + asText("id") + `, kind, region_code, ` + asText("wage_min_fen", "wage_max_fen") + `, wage_unit, ` +
+		asText("headcount", "filled") + `, physical_demand, ` + asText("age_min", "age_max", "published_at", "valid_until") + `
 		FROM jobs WHERE status = ? AND (` + strings.Join(kindConds, " OR ") + `) AND ` + where +
 		` AND valid_until >= ? AND valid_from <= ? AND filled < headcount`
 	all = append([]any{model.JobOpen}, all...)
@@ -188,14 +187,7 @@ func (e *Engine) readPostings(ctx context.Context, q string, args ...any) ([]Pos
 	return out, rows.Err()
 }
 
-// timeOf reads a DATETIME column's bytes (RFC 3339 from the drivers).
-func timeOf(b []byte) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339Nano, string(b))
-	if err != nil {
-		return t, fmt.Errorf("matching: reading a time: %w", err)
-	}
-	return t, nil
-}
+
 
 // loadTags reads the skill tags of postings.
 func (e *Engine) loadTags(ctx context.Context, ids []int64) (map[int64][]string, error) {
@@ -253,8 +245,9 @@ type workerCandidate struct {
 // of places left behind that it is not in. Heavy work reads full labour
 // only; local kinds of work people of the county only.
 func (e *Engine) workerCandidates(ctx context.Context, post Posting) ([]workerCandidate, error) {
-	cols := `SELECT place_key, profile_id, user_id, home_region, capacity, kind_fit, min_wage_fen, wage_unit,
-		available_from, birth_year, skills FROM job_profile_targets WHERE kind = ? AND `
+	cols := `SELECT place_key, ` + asText("profile_id", "user_id") + `, home_region, capacity, kind_fit, ` +
+		asText("min_wage_fen") + `, wage_unit, ` + asText("available_from", "birth_year") + `, skills
+		FROM job_profile_targets WHERE kind = ? AND `
 	r := post.RegionCode
 	if !model.ValidRegionCode(r) {
 		return nil, fmt.Errorf("matching: posting %d has region %q", post.ID, r)

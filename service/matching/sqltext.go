@@ -9,11 +9,23 @@ import (
 	"github.com/xiangbang/xiangbang/model"
 )
 
-// The retrieval queries are sent as text, with their values written in:
-// then the driver hands back every column as bytes, which the scan loops
-// read without allocating; with placeholders it boxes each number of each
-// of tens of thousands of rows. Only plain values (kinds, region codes and
-// keys, dates, numbers) are written in, and lit refuses anything else.
+// The retrieval queries read tens of thousands of rows, so they read them
+// as bytes: numbers and dates are selected as text (asText), which both
+// drivers hand back unconverted, and parsed here without allocating; the
+// drivers would box every number and date of every row. The queries are
+// sent as text with their values written in (sqlText); only plain values
+// (kinds, region codes and keys, dates, numbers) are, and lit refuses
+// anything else.
+
+// asText selects columns as text ("CAST(x AS CHAR)", which MySQL, MariaDB,
+// TiDB and SQLite all read as text).
+func asText(cols ...string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = "CAST(" + c + " AS CHAR)"
+	}
+	return strings.Join(out, ", ")
+}
 
 // lit quotes a plain value for SQL text.
 func lit(s string) (string, error) {
@@ -95,11 +107,41 @@ func atoi(b []byte) int64 {
 	return n
 }
 
-// dateOf reads a DATE column's bytes: "2026-05-01" from SQLite, RFC 3339
-// from a driver that parsed it; NULL is the zero date.
+// dateOf reads a date's text, "2026-05-01" (anything after is ignored);
+// NULL is the zero date.
 func dateOf(b []byte) model.Date {
 	if len(b) < 10 {
 		return model.Date{}
 	}
 	return model.Date{Year: int(atoi(b[0:4])), Month: time.Month(atoi(b[5:7])), Day: int(atoi(b[8:10]))}
+}
+
+// timeOf reads a UTC time's text: "2026-05-01 10:00:00.123" from MySQL,
+// with "+00:00" after it from SQLite.
+func timeOf(b []byte) (time.Time, error) {
+	if len(b) < 19 || b[4] != '-' || b[10] != ' ' && b[10] != 'T' || b[13] != ':' {
+		return time.Time{}, fmt.Errorf("matching: %q is not a time", b)
+	}
+	d := dateOf(b)
+	ns := 0
+	if len(b) > 20 && b[19] == '.' {
+		scale := 100_000_000
+		for _, c := range b[20:] {
+			if c < '0' || c > '9' || scale == 0 {
+				break
+			}
+			ns += int(c-'0') * scale
+			scale /= 10
+		}
+	}
+	t := time.Date(d.Year, d.Month, d.Day, int(atoi(b[11:13])), int(atoi(b[14:16])), int(atoi(b[17:19])), ns, time.UTC)
+	// A zone after the time ("+08:00"), should a row have been written in one.
+	if n := len(b); n >= 25 && (b[n-6] == '+' || b[n-6] == '-') && b[n-3] == ':' {
+		off := time.Duration(atoi(b[n-5:n-3]))*time.Hour + time.Duration(atoi(b[n-2:]))*time.Minute
+		if b[n-6] == '+' {
+			off = -off
+		}
+		t = t.Add(off)
+	}
+	return t, nil
 }
