@@ -187,8 +187,6 @@ func (e *Engine) readPostings(ctx context.Context, q string, args ...any) ([]Pos
 	return out, rows.Err()
 }
 
-
-
 // loadTags reads the skill tags of postings.
 func (e *Engine) loadTags(ctx context.Context, ids []int64) (map[int64][]string, error) {
 	rows, err := e.db.WithContext(ctx).Raw("SELECT id, skill_tags FROM jobs WHERE id IN ?", ids).Rows()
