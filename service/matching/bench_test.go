@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -162,9 +163,13 @@ func BenchmarkMatchWorkers(b *testing.B) {
 	db := modeltest.MySQL(b)
 	r := rand.New(rand.NewPCG(6, 200000))
 	start := time.Now()
-	rows := loadProfiles(b, db, r, 200000)
+	n := 200000
+	if v, err := strconv.Atoi(os.Getenv("XB_BENCH_PROFILES")); err == nil && v > 0 {
+		n = v // a smaller load, for profiling the engine quickly
+	}
+	rows := loadProfiles(b, db, r, n)
 	analyze(b, db, "job_profile_targets", "job_profiles", "users")
-	b.Logf("loaded 200,000 profiles (%d index rows) in %s", rows, time.Since(start).Round(time.Millisecond))
+	b.Logf("loaded %d profiles (%d index rows) in %s", n, rows, time.Since(start).Round(time.Millisecond))
 	e := benchEngine(b, db)
 	postings := []struct {
 		name string

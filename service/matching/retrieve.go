@@ -129,8 +129,8 @@ func (e *Engine) postingCandidates(ctx context.Context, p Profile, today model.D
 	if !p.AvailableFrom.IsZero() && today.Before(p.AvailableFrom) {
 		from = p.AvailableFrom
 	}
-	q := `SELECT ` + asText("id") + `, kind, region_code, ` + asText("wage_min_fen", "wage_max_fen") + `, wage_unit, ` +
-		asText("headcount", "filled") + `, physical_demand, ` + asText("age_min", "age_max", "published_at", "valid_until") + `
+	q := `SELECT ` + packed(e.db.Dialect, "id", "kind", "region_code", "wage_min_fen", "wage_max_fen", "wage_unit",
+		"headcount", "filled", "physical_demand", "age_min", "age_max", "published_at", "valid_until") + `
 		FROM jobs WHERE status = ? AND (` + strings.Join(kindConds, " OR ") + `) AND ` + where +
 		` AND valid_until >= ? AND valid_from <= ? AND filled < headcount`
 	all = append([]any{model.JobOpen}, all...)
@@ -167,19 +167,19 @@ func (e *Engine) readPostings(ctx context.Context, q string, args ...any) ([]Pos
 	}
 	defer rows.Close()
 	var out []Posting
-	var col [13]sql.RawBytes
-	dest := make([]any, len(col))
-	for i := range col {
-		dest[i] = &col[i]
-	}
+	var row sql.RawBytes
+	var f [13][]byte
 	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(&row); err != nil {
 			return nil, err
 		}
-		c := Posting{ID: atoi(col[0]), Kind: intern(col[1]), RegionCode: string(col[2]), WageMinFen: atoi(col[3]),
-			WageMaxFen: atoi(col[4]), WageUnit: intern(col[5]), Headcount: int(atoi(col[6])), Filled: int(atoi(col[7])),
-			Demand: intern(col[8]), AgeMin: int(atoi(col[9])), AgeMax: int(atoi(col[10])), ValidUntil: dateOf(col[12])}
-		if c.PublishedAt, err = timeOf(col[11]); err != nil {
+		if err := unpack(row, f[:]); err != nil {
+			return nil, err
+		}
+		c := Posting{ID: atoi(f[0]), Kind: intern(f[1]), RegionCode: string(f[2]), WageMinFen: atoi(f[3]),
+			WageMaxFen: atoi(f[4]), WageUnit: intern(f[5]), Headcount: int(atoi(f[6])), Filled: int(atoi(f[7])),
+			Demand: intern(f[8]), AgeMin: int(atoi(f[9])), AgeMax: int(atoi(f[10])), ValidUntil: dateOf(f[12])}
+		if c.PublishedAt, err = timeOf(f[11]); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
@@ -243,8 +243,8 @@ type workerCandidate struct {
 // of places left behind that it is not in. Heavy work reads full labour
 // only; local kinds of work people of the county only.
 func (e *Engine) workerCandidates(ctx context.Context, post Posting) ([]workerCandidate, error) {
-	cols := `SELECT place_key, ` + asText("profile_id", "user_id") + `, home_region, capacity, kind_fit, ` +
-		asText("min_wage_fen") + `, wage_unit, ` + asText("available_from", "birth_year") + `, skills
+	cols := `SELECT ` + packed(e.db.Dialect, "place_key", "profile_id", "user_id", "home_region", "capacity", "kind_fit",
+		"min_wage_fen", "wage_unit", "available_from", "birth_year", "skills") + `
 		FROM job_profile_targets WHERE kind = ? AND `
 	r := post.RegionCode
 	if !model.ValidRegionCode(r) {
@@ -281,19 +281,19 @@ func (e *Engine) readWorkers(ctx context.Context, out []workerCandidate, q strin
 		return nil, err
 	}
 	defer rows.Close()
-	var col [11]sql.RawBytes
-	dest := make([]any, len(col))
-	for i := range col {
-		dest[i] = &col[i]
-	}
+	var row sql.RawBytes
+	var f [11][]byte
 	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(&row); err != nil {
 			return nil, err
 		}
-		home := string(col[3])
-		c := workerCandidate{profileID: atoi(col[1]), userID: atoi(col[2]), place: placeOfKey(col[0], home), kindFit: intern(col[5]),
-			worker: Worker{Home: home, Capacity: intern(col[4]), MinWageFen: atoi(col[6]), WageUnit: intern(col[7]),
-				AvailableFrom: dateOf(col[8]), BirthYear: int(atoi(col[9])), joined: string(col[10])}}
+		if err := unpack(row, f[:]); err != nil {
+			return nil, err
+		}
+		home := string(f[3])
+		c := workerCandidate{profileID: atoi(f[1]), userID: atoi(f[2]), place: placeOfKey(f[0], home), kindFit: intern(f[5]),
+			worker: Worker{Home: home, Capacity: intern(f[4]), MinWageFen: atoi(f[6]), WageUnit: intern(f[7]),
+				AvailableFrom: dateOf(f[8]), BirthYear: int(atoi(f[9])), joined: string(f[10])}}
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -186,18 +186,26 @@ func score(prm Params, w Worker, p Posting, f Fit, now time.Time, explain bool, 
 		r.raw = sum / float64(total)
 	}
 	r.Score = int(math.Round(r.raw * 100))
-	if !explain {
-		return r
-	}
-	sort.SliceStable(parts[:], func(i, j int) bool {
-		return float64(parts[i].weight)*parts[i].value > float64(parts[j].weight)*parts[j].value
-	})
-	for _, pt := range parts {
-		if pt.reason != "" && pt.weight > 0 {
-			r.Reasons = append(r.Reasons, pt.reason)
-		}
+	if explain {
+		r.Reasons = reasons(parts)
 	}
 	return r
+}
+
+// reasons are the parts' sentences, weightiest first. It takes the parts
+// by value so that scoring without reasons allocates nothing.
+func reasons(parts [7]part) []string {
+	ps := parts[:]
+	sort.SliceStable(ps, func(i, j int) bool {
+		return float64(ps[i].weight)*ps[i].value > float64(ps[j].weight)*ps[j].value
+	})
+	var out []string
+	for _, pt := range ps {
+		if pt.reason != "" && pt.weight > 0 {
+			out = append(out, pt.reason)
+		}
+	}
+	return out
 }
 
 func placePart(prm Params, f PlaceFit, explain bool) part {

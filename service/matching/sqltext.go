@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,22 +10,38 @@ import (
 	"github.com/xiangbang/xiangbang/model"
 )
 
-// The retrieval queries read tens of thousands of rows, so they read them
-// as bytes: numbers and dates are selected as text (asText), which both
-// drivers hand back unconverted, and parsed here without allocating; the
-// drivers would box every number and date of every row. The queries are
-// sent as text with their values written in (sqlText); only plain values
-// (kinds, region codes and keys, dates, numbers) are, and lit refuses
-// anything else.
+// The retrieval queries read tens of thousands of rows. database/sql and
+// the MySQL driver allocate for every column of every row (each value is
+// boxed), so each candidate is selected as one text column, its fields
+// '|'-separated (packed), and parsed here from bytes without allocating.
+// The queries are sent as text with their values written in (sqlText);
+// only plain values (kinds, region codes and keys, dates, numbers) are,
+// and lit refuses anything else.
 
-// asText selects columns as text ("CAST(x AS CHAR)", which MySQL, MariaDB,
-// TiDB and SQLite all read as text).
-func asText(cols ...string) string {
-	out := make([]string, len(cols))
+// packed selects columns as one text column, '|'-separated, NULL as ''.
+// Only the last column may hold a '|'.
+func packed(d model.Dialect, cols ...string) string {
+	parts := make([]string, len(cols))
 	for i, c := range cols {
-		out[i] = "CAST(" + c + " AS CHAR)"
+		parts[i] = "COALESCE(CAST(" + c + " AS CHAR), '')"
 	}
-	return strings.Join(out, ", ")
+	if d == model.SQLite {
+		return strings.Join(parts, " || '|' || ")
+	}
+	return "CONCAT_WS('|', " + strings.Join(parts, ", ") + ")"
+}
+
+// unpack cuts a packed row into f; the last field takes the rest.
+func unpack(b []byte, f [][]byte) error {
+	for i := 0; i < len(f)-1; i++ {
+		j := bytes.IndexByte(b, '|')
+		if j < 0 {
+			return fmt.Errorf("matching: a packed row has %d fields, want %d", i+1, len(f))
+		}
+		f[i], b = b[:j], b[j+1:]
+	}
+	f[len(f)-1] = b
+	return nil
 }
 
 // lit quotes a plain value for SQL text.

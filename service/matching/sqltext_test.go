@@ -51,3 +51,22 @@ func TestReadingText(t *testing.T) {
 		t.Error("a bad time read")
 	}
 }
+
+func TestUnpack(t *testing.T) {
+	var f [3][]byte
+	if err := unpack([]byte("a|12|电工|叉车"), f[:]); err != nil || string(f[0]) != "a" || string(f[1]) != "12" || string(f[2]) != "电工|叉车" {
+		t.Fatalf("unpack: %q, %v", f, err)
+	}
+	if err := unpack([]byte("a||"), f[:]); err != nil || len(f[1]) != 0 || len(f[2]) != 0 {
+		t.Fatalf("empty fields: %q, %v", f, err)
+	}
+	if err := unpack([]byte("a"), f[:]); err == nil {
+		t.Fatal("a short row unpacked")
+	}
+	if got := packed(model.SQLite, "a", "b"); got != "COALESCE(CAST(a AS CHAR), '') || '|' || COALESCE(CAST(b AS CHAR), '')" {
+		t.Fatalf("sqlite: %s", got)
+	}
+	if got := packed(model.MySQL, "a", "b"); got != "CONCAT_WS('|', COALESCE(CAST(a AS CHAR), ''), COALESCE(CAST(b AS CHAR), ''))" {
+		t.Fatalf("mysql: %s", got)
+	}
+}
