@@ -18,7 +18,7 @@ import (
 // only plain values (kinds, region codes and keys, dates, numbers) are,
 // and lit refuses anything else.
 
-// packed selects columns as one text column, '|'-separated, NULL as ''.
+// packed selects columns as one text column, '|'-separated, NULL as ”.
 // Only the last column may hold a '|'.
 func packed(d model.Dialect, cols ...string) string {
 	parts := make([]string, len(cols))
