@@ -75,8 +75,9 @@ func (e *Engine) Recommend(ctx context.Context, userID int64, limit int) ([]Scor
 	return e.RecommendFor(ctx, p, limit)
 }
 
-// tagBatch is how many postings' skill tags RecommendFor reads at a time.
-const tagBatch = 64
+// firstTagBatch is how many postings' skill tags RecommendFor reads
+// first; each further read takes twice as many.
+const firstTagBatch = 32
 
 // RecommendFor is Recommend for a profile already loaded. Candidates come
 // from the index without their skill tags; each gets the most it could
@@ -89,60 +90,66 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 		return nil, nil
 	}
 	now, today := e.now(), e.Today()
-	cands, err := e.postingCandidates(ctx, p, today)
+	posts, err := e.postingCandidates(ctx, p, today)
 	if err != nil {
 		return nil, err
 	}
 	w := p.Worker()
 	type cand struct {
-		p     Posting
-		f     Fit
-		bound float64
-		r     Result
+		i          int // in posts
+		f          Fit
+		bound, raw float64
+		at, id     int64 // published (Unix ms) and id: equal scores go newer first, then higher id
 	}
-	list := make([]cand, 0, len(cands))
-	for _, c := range cands {
+	list := make([]cand, 0, len(posts))
+	for i := range posts {
+		c := &posts[i]
 		pf, ok := MatchPlace(p.Places, p.Home, c.RegionCode)
 		if !ok {
 			continue
 		}
 		kf, ok := KindFitOf(p.Kinds, p.Capacity, c.Kind)
-		if !ok || !Eligible(w, c, today) {
+		if !ok || !Eligible(e.o.Params, w, *c, today) {
 			continue
 		}
 		f := Fit{Place: pf, Kind: kf}
-		list = append(list, cand{p: c, f: f, bound: bound(e.o.Params, w, c, f, now)})
+		list = append(list, cand{i: i, f: f, bound: bound(e.o.Params, w, *c, f, now), at: c.PublishedAt.UnixMilli(), id: c.ID})
 	}
-	sort.Slice(list, func(i, j int) bool {
-		if list[i].bound != list[j].bound {
-			return list[i].bound > list[j].bound
+	order := func(x, y float64, a, b cand) int { // x and y first (descending), then newer, then higher id
+		if x != y {
+			return cmp.Compare(y, x)
 		}
-		return Better(Result{raw: 1}, list[i].p, Result{raw: 1}, list[j].p)
-	})
+		if a.at != b.at {
+			return cmp.Compare(b.at, a.at)
+		}
+		return cmp.Compare(b.id, a.id)
+	}
+	better := func(a, b cand) bool { return order(a.raw, b.raw, a, b) < 0 }
+	slices.SortFunc(list, func(a, b cand) int { return order(a.bound, b.bound, a, b) })
 	var top []cand // best first, at most limit
-	for i := 0; i < len(list); {
-		if len(top) == limit && top[limit-1].r.raw > list[i].bound {
+	for i, size := 0, firstTagBatch; i < len(list); i, size = i+size, size*2 {
+		if len(top) == limit && top[limit-1].raw > list[i].bound {
 			break // nothing further down can make the list
 		}
-		batch := list[i:min(i+tagBatch, len(list))]
+		batch := list[i:min(i+size, len(list))]
 		ids := make([]int64, len(batch))
 		for k, c := range batch {
-			ids[k] = c.p.ID
+			ids[k] = posts[c.i].ID
 		}
 		tags, err := e.loadTags(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range batch {
-			c.p.Tags = tags[c.p.ID]
-			c.r = Result{raw: rate(e.o.Params, w, c.p, c.f, now)}
-			at := sort.Search(len(top), func(k int) bool { return Better(c.r, c.p, top[k].r, top[k].p) })
-			if at < limit {
-				top = append(top[:at], append([]cand{c}, top[at:]...)...)
-				top = top[:min(len(top), limit)]
+			posts[c.i].Tags = tags[posts[c.i].ID]
+			c.raw = rate(e.o.Params, w, posts[c.i], c.f, now)
+			if len(top) == limit && !better(c, top[limit-1]) {
+				continue
 			}
+			at := sort.Search(len(top), func(k int) bool { return better(c, top[k]) })
+			top = slices.Insert(top, at, c)
+			top = top[:min(len(top), limit)]
 		}
-		i += len(batch)
 	}
 	names, err := e.placeNames(ctx, p.Places)
 	if err != nil {
@@ -151,8 +158,8 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 	res := make([]Scored, len(top))
 	for k, c := range top {
 		c.f.Place.Name = names[c.f.Place.Place]
-		r := Score(e.o.Params, w, c.p, c.f, now)
-		res[k] = Scored{JobID: c.p.ID, Score: r.Score, Reasons: r.Reasons}
+		r := Score(e.o.Params, w, posts[c.i], c.f, now)
+		res[k] = Scored{JobID: posts[c.i].ID, Score: r.Score, Reasons: r.Reasons}
 	}
 	return res, nil
 }
@@ -202,7 +209,7 @@ func (e *Engine) matchWorkers(ctx context.Context, post Posting, limit int) ([]W
 	floor := float64(e.o.MinScore) / 100
 	for i := range cands {
 		c := &cands[i]
-		if !Eligible(c.worker, post, today) {
+		if !Eligible(e.o.Params, c.worker, post, today) {
 			continue
 		}
 		raw := rate(e.o.Params, c.worker, post, Fit{Place: PlaceFit{Place: c.place}, Kind: c.kindFit}, now)

@@ -111,7 +111,8 @@ func TestRecommendOnDatabase(t *testing.T) {
 		shop := w.post(job(0, "workshop", sameTwn, 3200, 4000, "month", "缝纫"))
 		w.post(job(0, "gig", sameTwn, 150, 200, "day"))
 		w.post(job(0, "migrant", sz, 6000, 8000, "month", "缝纫"))
-		far := w.post(job(0, "park", otherTn, 2500, 2800, "month", "包装"))
+		w.post(job(0, "park", otherTn, 2500, 2800, "month", "包装")) // pays less than the wish
+		far := w.post(job(0, "park", otherTn, 2500, 3200, "month", "包装"))
 		closed := job(0, "workshop", sameTwn, 9000, 9000, "month", "缝纫")
 		expired := closed
 		expired.ValidUntil = today.AddDays(-1)
@@ -161,6 +162,8 @@ func TestMatchWorkers(t *testing.T) {
 		w.worker(home, Profile{Places: []string{PlaceCounty}, Kinds: []string{"migrant"}, Active: true}, 1990)
 		w.worker(home, Profile{Places: []string{PlaceCounty}, Kinds: []string{"park"}, Active: true}, 1950) // too old
 		weak := w.worker(home, Profile{Places: []string{PlaceCounty}, Kinds: []string{"park"}, Capacity: "weak", Active: true}, 1970)
+		w.worker(home, Profile{Places: []string{PlaceCounty}, Kinds: []string{"park"}, MinWageFen: 600000, Active: true}, 1990)                 // wants more than it pays
+		w.worker(home, Profile{Places: []string{PlaceCounty}, Kinds: []string{"park"}, MinWageFen: 30000, WageUnit: "day", Active: true}, 1990) // 300 a day
 
 		parkJob := job(0, "park", county, 4000, 5000, "month", "叉车")
 		parkJob.AgeMax = 60
@@ -292,7 +295,7 @@ func TestRecommendIsExact(t *testing.T) {
 			post, _ := PostingFrom(j)
 			pf, ok := MatchPlace(p.Places, p.Home, post.RegionCode)
 			kf, ok2 := KindFitOf(p.Kinds, p.Capacity, post.Kind)
-			if !ok || !ok2 || !Eligible(p.Worker(), post, today) || !(j.ValidFrom.Before(today) || j.ValidFrom == today) {
+			if !ok || !ok2 || !Eligible(prm, p.Worker(), post, today) || !(j.ValidFrom.Before(today) || j.ValidFrom == today) {
 				continue
 			}
 			want = append(want, sc{post, Score(prm, p.Worker(), post, Fit{Place: pf, Kind: kf}, now)})

@@ -140,6 +140,10 @@ func (e *Engine) postingCandidates(ctx context.Context, p Profile, today model.D
 		q += " AND physical_demand <> ?"
 		all = append(all, model.DemandHeavy)
 	}
+	if wish, ok := monthly(e.o.Params, p.MinWageFen, p.WageUnit); ok && wish > 0 { // as WagesMeet
+		q += " AND (wage_unit NOT IN ? OR (wage_unit = ? AND wage_max_fen >= ?) OR (wage_unit = ? AND wage_max_fen * ? >= ?))"
+		all = append(all, []string{model.WageMonth, model.WageDay}, model.WageMonth, wish, model.WageDay, e.o.Params.WorkDaysMonth, wish)
+	}
 	if p.BirthYear > 0 {
 		age := today.Year - p.BirthYear
 		q += " AND (age_min IS NULL OR age_min <= ?) AND (age_max IS NULL OR age_max >= ?)"
@@ -253,6 +257,10 @@ func (e *Engine) workerCandidates(ctx context.Context, post Posting) ([]workerCa
 	extra, extraArgs := "", []any{}
 	if post.Demand == model.DemandHeavy {
 		extra, extraArgs = " AND capacity = ?", []any{model.CapacityFull}
+	}
+	if hi, ok := monthly(e.o.Params, post.WageMaxFen, post.WageUnit); ok { // as WagesMeet
+		extra += " AND (min_wage_fen = 0 OR (wage_unit = ? AND min_wage_fen <= ?) OR (wage_unit = ? AND min_wage_fen * ? <= ?))"
+		extraArgs = append(extraArgs, model.WageMonth, hi, model.WageDay, e.o.Params.WorkDaysMonth, hi)
 	}
 	inside := cols + "place_key IN ?" + extra
 	args := append([]any{post.Kind, keysCovering(r)}, extraArgs...)

@@ -110,8 +110,12 @@ func KindFitOf(kinds []string, capacity, kind string) (string, bool) {
 // Eligible applies the hard rules no score can outweigh: a place left,
 // local kinds of work for people of the county, age within the posting's
 // bounds, no heavy work for weak or half labour, and the worker free
-// before the posting ends.
-func Eligible(w Worker, p Posting, today model.Date) bool {
+// before the posting ends, and a wage that reaches the worker's lowest
+// acceptable wage (WagesMeet).
+func Eligible(prm Params, w Worker, p Posting, today model.Date) bool {
+	if !WagesMeet(prm, w, p) {
+		return false
+	}
 	if p.Remaining() <= 0 {
 		return false
 	}
@@ -132,6 +136,15 @@ func Eligible(w Worker, p Posting, today model.Date) bool {
 		return false
 	}
 	return true
+}
+
+// WagesMeet reports whether a posting can pay the worker's lowest
+// acceptable wage: its highest wage, by the month, reaches the wish. Piece
+// rates cannot be compared and pass; so does no wish.
+func WagesMeet(prm Params, w Worker, p Posting) bool {
+	hi, ok1 := monthly(prm, p.WageMaxFen, p.WageUnit)
+	wish, ok2 := monthly(prm, w.MinWageFen, w.WageUnit)
+	return !ok1 || !ok2 || wish <= 0 || hi >= wish
 }
 
 // part is one fit: its value between 0 and 1, its weight, and the reason

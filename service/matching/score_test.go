@@ -47,7 +47,7 @@ func rank(p Profile, posts []Posting) ([]int64, map[int64]Result) {
 			continue
 		}
 		kf, ok := KindFitOf(p.Kinds, p.Capacity, c.Kind)
-		if !ok || !Eligible(p.Worker(), c, today) {
+		if !ok || !Eligible(prm, p.Worker(), c, today) {
 			continue
 		}
 		pf.Name = map[string]string{"440300000000": "深圳市"}[pf.Place]
@@ -81,15 +81,16 @@ func TestRanking(t *testing.T) {
 			posts: []Posting{
 				job(1, "park", county, 4000, 5000, "month", "叉车"),
 				job(2, "workshop", sameTwn, 3200, 4000, "month", "缝纫"),
-				job(3, "gig", sameTwn, 150, 200, "day"),          // a kind she did not ask for
-				job(4, "migrant", sz, 6000, 8000, "month", "缝纫"), // a place she will not go
-				job(5, "park", otherTn, 2500, 2800, "month", "包装"),
+				job(3, "gig", sameTwn, 150, 200, "day"),            // a kind she did not ask for
+				job(4, "migrant", sz, 6000, 8000, "month", "缝纫"),   // a place she will not go
+				job(5, "park", otherTn, 2500, 2800, "month", "包装"), // pays less than she will take
+				job(6, "park", otherTn, 2500, 3200, "month", "包装"),
 			},
-			want: []int64{2, 1, 5},
+			want: []int64{2, 1, 6},
 			wantReasons: map[int64][]string{
 				2: {"就在本乡镇，离家近", "是您想找的“就近就业/帮扶车间”", "用得上您的技能：缝纫", "工资高于您的期望"},
 				1: {"在您愿意去的县城周边", "工资高于您的期望"},
-				5: {"在您愿意去的县城周边", "工资低于您的期望"},
+				6: {"在您愿意去的县城周边", "工资最高可达到您的期望"},
 			},
 			noReasons: map[int64][]string{1: {"用得上您的技能：叉车"}},
 		},
@@ -124,13 +125,15 @@ func TestRanking(t *testing.T) {
 				Skills: []string{"钢筋工", "建筑"}, MinWageFen: 500000, WageUnit: "month", Capacity: "full"},
 			posts: []Posting{
 				job(1, "migrant", sz, 280, 380, "day", "钢筋工", "建筑"), // 280 × 22 = 6160 a month
-				job(2, "migrant", zz, 4000, 4800, "month", "建筑"),
+				job(2, "migrant", zz, 4000, 5200, "month", "建筑"),
 				job(3, "migrant", county, 9000, 9000, "month", "钢筋工"), // inside the county: not 县外
+				job(4, "migrant", zz, 4000, 4800, "month", "建筑"),      // pays less than the wish
+				job(5, "migrant", sz, 200, 220, "day", "建筑"),          // 220 × 22 = 4840 a month: less than the wish
 			},
 			want: []int64{1, 2},
 			wantReasons: map[int64][]string{
 				1: {"在县外，符合您外出务工的意愿", "用得上您的技能：钢筋工、建筑", "工资高于您的期望"},
-				2: {"工资低于您的期望"},
+				2: {"工资最高可达到您的期望"},
 			},
 		},
 		{
@@ -369,12 +372,12 @@ func TestLocalKindsStayInTheCounty(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind+" "+tt.region, func(t *testing.T) {
-			if got := Eligible(w, job(1, tt.kind, tt.region, 1, 1, "month"), today); got != tt.want {
+			if got := Eligible(prm, w, job(1, tt.kind, tt.region, 1, 1, "month"), today); got != tt.want {
 				t.Fatalf("Eligible = %v", got)
 			}
 		})
 	}
-	if Eligible(Worker{Capacity: "full"}, job(1, "workshop", sameTwn, 1, 1, "month"), today) {
+	if Eligible(prm, Worker{Capacity: "full"}, job(1, "workshop", sameTwn, 1, 1, "month"), today) {
 		t.Error("a worker of unknown home got a local posting")
 	}
 }
