@@ -50,7 +50,7 @@ func (s *Service) Interest(ctx context.Context, p auth.Principal, jobID int64) (
 		if !model.IsNotFound(err) {
 			return err
 		}
-		if statusOf(j, s.today()) != model.JobOpen {
+		if st := statusOf(j, s.today()); st != model.JobOpen && st != "upcoming" { // one may call ahead of the start
 			return matching.ErrJobNotOpen
 		}
 		in = model.JobInterest{JobID: jobID, UserID: p.UserID, MemberID: &p.MemberID, HouseholdID: &p.HouseholdID,

@@ -38,7 +38,7 @@ type JobView struct {
 	ValidFrom      model.Date `json:"valid_from"`
 	ValidUntil     model.Date `json:"valid_until"`
 	PublishedAt    time.Time  `json:"published_at"`
-	Status         string     `json:"status"` // open | closed | expired | full
+	Status         string     `json:"status"` // open | closed | expired | full | upcoming
 }
 
 // RecommendedJob is a posting with its score for the worker and the
@@ -61,7 +61,8 @@ type AdminJobView struct {
 }
 
 // statusOf is what a posting is today: a closed one is closed; an open one
-// past its end is expired, one with every place taken full.
+// past its end is expired, one with every place taken full, one whose
+// validity has not begun upcoming (not on the board yet).
 func statusOf(j model.Job, today model.Date) string {
 	switch {
 	case j.Status != model.JobOpen:
@@ -70,6 +71,8 @@ func statusOf(j model.Job, today model.Date) string {
 		return "expired"
 	case j.Filled >= j.Headcount:
 		return "full"
+	case today.Before(j.ValidFrom):
+		return "upcoming"
 	}
 	return model.JobOpen
 }
