@@ -193,8 +193,8 @@ func BenchmarkMatchWorkers(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run(pc.name, func(b *testing.B) {
-			cands, err := e.workerCandidates(b.Context(), pc.p)
-			if err != nil {
+			cands := 0
+			if err := e.workerCandidates(b.Context(), pc.p, func(*workerCandidate) { cands++ }); err != nil {
 				b.Fatal(err)
 			}
 			matched, _ := e.MatchWorkers(b.Context(), j.ID, 1000)
@@ -202,7 +202,7 @@ func BenchmarkMatchWorkers(b *testing.B) {
 				_, err := e.MatchWorkers(b.Context(), j.ID, 1000)
 				return err
 			})
-			b.ReportMetric(float64(len(cands)), "candidates")
+			b.ReportMetric(float64(cands), "candidates")
 			b.ReportMetric(float64(len(matched)), "matched")
 		})
 	}

@@ -1,9 +1,11 @@
 package matching
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -404,5 +406,29 @@ func TestBoundIsAnUpperBound(t *testing.T) {
 		if r, b := rate(prm, w, p, f, now), bound(prm, w, p, f, now); r > b || r != Score(prm, w, p, f, now).raw {
 			t.Errorf("posting %d: rate %v, bound %v, score %v", p.ID, r, b, Score(prm, w, p, f, now).raw)
 		}
+	}
+}
+
+func TestTopWorkers(t *testing.T) {
+	top := newTopWorkers(3)
+	offer := func(raw float64, profile int64, place string) {
+		buf := []byte(place) // a view of a row that is then overwritten
+		c := workerCandidate{profileID: profile, userID: profile * 10, place: view(buf)}
+		top.offer(raw, &c)
+		copy(buf, strings.Repeat("x", len(buf)))
+	}
+	offer(0.5, 1, "county")
+	offer(0.7, 2, "local")
+	offer(0.6, 1, "4403") // profile 1 again, better: replaces its row
+	offer(0.4, 3, "county")
+	offer(0.9, 4, "county") // evicts profile 3
+	offer(0.3, 3, "local")  // worse than what was dropped: stays out
+	offer(0.6, 5, "local")  // ties profile 1 at 0.6: the lower id stays
+	var got []string
+	for _, k := range top.best() {
+		got = append(got, fmt.Sprintf("%d:%.1f:%s", k.c.profileID, k.raw, k.c.place))
+	}
+	if want := []string{"4:0.9:county", "2:0.7:local", "1:0.6:4403"}; !slices.Equal(got, want) {
+		t.Fatalf("kept %v, want %v", got, want)
 	}
 }

@@ -18,12 +18,13 @@ import (
 // only plain values (kinds, region codes and keys, dates, numbers) are,
 // and lit refuses anything else.
 
-// packed selects columns as one text column, '|'-separated, NULL as ”.
-// Only the last column may hold a '|'.
+// packed selects columns as one text column, '|'-separated, NULL as the
+// empty string (numbers and dates as MySQL and SQLite write them). Only the
+// last column may hold a '|'.
 func packed(d model.Dialect, cols ...string) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = "COALESCE(CAST(" + c + " AS CHAR), '')"
+		parts[i] = "COALESCE(" + c + ", '')"
 	}
 	if d == model.SQLite {
 		return strings.Join(parts, " || '|' || ")

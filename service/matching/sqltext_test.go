@@ -63,10 +63,10 @@ func TestUnpack(t *testing.T) {
 	if err := unpack([]byte("a"), f[:]); err == nil {
 		t.Fatal("a short row unpacked")
 	}
-	if got := packed(model.SQLite, "a", "b"); got != "COALESCE(CAST(a AS CHAR), '') || '|' || COALESCE(CAST(b AS CHAR), '')" {
+	if got := packed(model.SQLite, "a", "b"); got != "COALESCE(a, '') || '|' || COALESCE(b, '')" {
 		t.Fatalf("sqlite: %s", got)
 	}
-	if got := packed(model.MySQL, "a", "b"); got != "CONCAT_WS('|', COALESCE(CAST(a AS CHAR), ''), COALESCE(CAST(b AS CHAR), ''))" {
+	if got := packed(model.MySQL, "a", "b"); got != "CONCAT_WS('|', COALESCE(a, ''), COALESCE(b, ''))" {
 		t.Fatalf("mysql: %s", got)
 	}
 }
