@@ -1,7 +1,7 @@
 package matching
 
 import (
-	"cmp"
+	"container/heap"
 	"context"
 	"slices"
 	"sort"
@@ -23,10 +23,11 @@ const firstTagBatch = 32
 
 // RecommendFor is Recommend for a profile already loaded. Candidates come
 // from the index without their skill tags; each gets the most it could
-// score (a perfect skill fit), and, best bound first, postings have their
-// tags read and are scored exactly until no bound left can beat the
-// limit-th score. The result is exactly the top of a full scoring, having
-// read the tags of few postings.
+// score (a perfect skill fit, or none when the worker names no skills),
+// and, best bound first, postings have their tags read and are scored
+// exactly until no bound left can beat the limit-th score. The result is
+// exactly the top of a full scoring, having read the tags of few postings
+// and ordered only those.
 func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scored, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -37,13 +38,7 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 		return nil, err
 	}
 	w := p.Worker()
-	type cand struct {
-		i          int // in posts
-		f          Fit
-		bound, raw float64
-		at, id     int64 // published (Unix ms) and id: equal scores go newer first, then higher id
-	}
-	list := make([]cand, 0, len(posts))
+	bounds := make(candHeap, 0, len(posts))
 	for i := range posts {
 		c := &posts[i]
 		pf, ok := MatchPlace(p.Places, p.Home, c.RegionCode)
@@ -55,40 +50,34 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 			continue
 		}
 		f := Fit{Place: pf, Kind: kf}
-		list = append(list, cand{i: i, f: f, bound: bound(e.o.Params, w, *c, f, now), at: c.PublishedAt.UnixMilli(), id: c.ID})
+		bounds = append(bounds, cand{i: i, place: pf.Place, kind: kf, key: bound(e.o.Params, w, *c, f, now),
+			at: c.PublishedAt.UnixMilli(), id: c.ID})
 	}
-	order := func(x, y float64, a, b cand) int { // x and y first (descending), then newer, then higher id
-		if x != y {
-			return cmp.Compare(y, x)
+	heap.Init(&bounds) // best bound on top; ordering all of them would cost more than the few popped
+	var top []cand     // best exact score first, at most limit
+	for size := firstTagBatch; bounds.Len() > 0; size *= 2 {
+		if len(top) == limit && top[limit-1].key > bounds[0].key {
+			break // nothing left can make the list
 		}
-		if a.at != b.at {
-			return cmp.Compare(b.at, a.at)
+		batch := make([]cand, 0, min(size, bounds.Len()))
+		for len(batch) < size && bounds.Len() > 0 {
+			batch = append(batch, heap.Pop(&bounds).(cand))
 		}
-		return cmp.Compare(b.id, a.id)
-	}
-	better := func(a, b cand) bool { return order(a.raw, b.raw, a, b) < 0 }
-	slices.SortFunc(list, func(a, b cand) int { return order(a.bound, b.bound, a, b) })
-	var top []cand // best first, at most limit
-	for i, size := 0, firstTagBatch; i < len(list); i, size = i+size, size*2 {
-		if len(top) == limit && top[limit-1].raw > list[i].bound {
-			break // nothing further down can make the list
-		}
-		batch := list[i:min(i+size, len(list))]
 		ids := make([]int64, len(batch))
 		for k, c := range batch {
-			ids[k] = posts[c.i].ID
+			ids[k] = c.id
 		}
 		tags, err := e.loadTags(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range batch {
-			posts[c.i].Tags = tags[posts[c.i].ID]
-			c.raw = rate(e.o.Params, w, posts[c.i], c.f, now)
-			if len(top) == limit && !better(c, top[limit-1]) {
+			posts[c.i].Tags = tags[c.id]
+			c.key = rate(e.o.Params, w, posts[c.i], Fit{Place: PlaceFit{Place: c.place}, Kind: c.kind}, now)
+			if len(top) == limit && !c.before(top[limit-1]) {
 				continue
 			}
-			at := sort.Search(len(top), func(k int) bool { return better(c, top[k]) })
+			at := sort.Search(len(top), func(k int) bool { return c.before(top[k]) })
 			top = slices.Insert(top, at, c)
 			top = top[:min(len(top), limit)]
 		}
@@ -99,9 +88,42 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 	}
 	res := make([]Scored, len(top))
 	for k, c := range top {
-		c.f.Place.Name = names[c.f.Place.Place]
-		r := Score(e.o.Params, w, posts[c.i], c.f, now)
-		res[k] = Scored{JobID: posts[c.i].ID, Score: r.Score, Reasons: r.Reasons}
+		r := Score(e.o.Params, w, posts[c.i], Fit{Place: PlaceFit{Place: c.place, Name: names[c.place]}, Kind: c.kind}, now)
+		res[k] = Scored{JobID: c.id, Score: r.Score, Reasons: r.Reasons}
 	}
 	return res, nil
+}
+
+// cand is a candidate posting in RecommendFor: its bound, then its exact
+// score, in key.
+type cand struct {
+	i           int // in the candidates read
+	place, kind string
+	key         float64
+	at, id      int64 // published (Unix ms) and id: equal keys go newer first, then higher id
+}
+
+// before orders candidates: higher key, then newer, then higher id.
+func (a cand) before(b cand) bool {
+	if a.key != b.key {
+		return a.key > b.key
+	}
+	if a.at != b.at {
+		return a.at > b.at
+	}
+	return a.id > b.id
+}
+
+// candHeap has the candidate that comes first on top.
+type candHeap []cand
+
+func (h candHeap) Len() int           { return len(h) }
+func (h candHeap) Less(i, j int) bool { return h[i].before(h[j]) }
+func (h candHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *candHeap) Push(x any)        { *h = append(*h, x.(cand)) }
+func (h *candHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
 }

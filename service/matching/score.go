@@ -90,9 +90,14 @@ func rate(prm Params, w Worker, p Posting, f Fit, now time.Time) float64 {
 }
 
 // bound is the most a posting can score before its skill tags are read:
-// its score with a perfect skill fit.
+// its score with a perfect skill fit, or, for a worker who names no
+// skills, with the fit of a posting that asks for none.
 func bound(prm Params, w Worker, p Posting, f Fit, now time.Time) float64 {
-	return score(prm, w, p, f, now, false, 1).raw
+	skill := 1.0
+	if len(w.Skills) == 0 && w.joined == "" {
+		skill = 0.6
+	}
+	return score(prm, w, p, f, now, false, skill).raw
 }
 
 // score computes the fits; explain makes the reasons too; skill, when not

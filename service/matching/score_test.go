@@ -399,7 +399,15 @@ func TestJoinedSkills(t *testing.T) {
 }
 
 func TestBoundIsAnUpperBound(t *testing.T) {
-	w := Worker{Home: home, Skills: []string{"电工"}, MinWageFen: 300000, WageUnit: "month", Capacity: "half"}
+	for _, w := range []Worker{
+		{Home: home, Skills: []string{"电工"}, MinWageFen: 300000, WageUnit: "month", Capacity: "half"},
+		{Home: home, Capacity: "full"}, // no skills: a tighter bound
+	} {
+		boundFor(t, w)
+	}
+}
+
+func boundFor(t *testing.T, w Worker) {
 	for _, p := range []Posting{job(1, "park", county, 3000, 4000, "month", "电工", "叉车"), job(2, "gig", sameTwn, 100, 200, "day"),
 		job(3, "workshop", sameTwn, 5, 9, "piece", "编织")} {
 		f := Fit{Place: PlaceFit{Place: PlaceCounty}, Kind: model.KindAny}
