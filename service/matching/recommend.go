@@ -24,37 +24,36 @@ const firstTagBatch = 32
 // RecommendFor is Recommend for a profile already loaded. Candidates come
 // from the index without their skill tags; each gets the most it could
 // score (a perfect skill fit, or none when the worker names no skills),
-// and, best bound first, postings have their tags read and are scored
-// exactly until no bound left can beat the limit-th score. The result is
-// exactly the top of a full scoring, having read the tags of few postings
-// and ordered only those.
+// and, best bound first, postings are read whole (with their tags) and
+// scored exactly until no bound left can beat the limit-th score. The
+// result is exactly the top of a full scoring, having read whole and
+// ordered only a few postings.
 func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scored, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
 	now, today := e.now(), e.Today()
-	posts, err := e.postingCandidates(ctx, p, today)
-	if err != nil {
-		return nil, err
-	}
 	w := p.Worker()
-	bounds := make(candHeap, 0, len(posts))
-	for i := range posts {
-		c := &posts[i]
+	var bounds candHeap
+	err := e.postingCandidates(ctx, p, today, func(c *Posting) {
 		pf, ok := MatchPlace(p.Places, p.Home, c.RegionCode)
 		if !ok {
-			continue
+			return
 		}
 		kf, ok := KindFitOf(p.Kinds, p.Capacity, c.Kind)
 		if !ok || !Eligible(e.o.Params, w, *c, today) {
-			continue
+			return
 		}
 		f := Fit{Place: pf, Kind: kf}
-		bounds = append(bounds, cand{i: i, place: pf.Place, kind: kf, key: bound(e.o.Params, w, *c, f, now),
+		bounds = append(bounds, cand{place: pf.Place, kind: kf, key: bound(e.o.Params, w, *c, f, now),
 			at: c.PublishedAt.UnixMilli(), id: c.ID})
+	}, func() { bounds = bounds[:0] })
+	if err != nil {
+		return nil, err
 	}
 	heap.Init(&bounds) // best bound on top; ordering all of them would cost more than the few popped
 	var top []cand     // best exact score first, at most limit
+	posts := map[int64]Posting{}
 	for size := firstTagBatch; bounds.Len() > 0; size *= 2 {
 		if len(top) == limit && top[limit-1].key > bounds[0].key {
 			break // nothing left can make the list
@@ -67,13 +66,17 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 		for k, c := range batch {
 			ids[k] = c.id
 		}
-		tags, err := e.loadTags(ctx, ids)
+		read, err := e.loadPostings(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range batch {
-			posts[c.i].Tags = tags[c.id]
-			c.key = rate(e.o.Params, w, posts[c.i], Fit{Place: PlaceFit{Place: c.place}, Kind: c.kind}, now)
+			post, ok := read[c.id]
+			if !ok || !Eligible(e.o.Params, w, post, today) {
+				continue // gone or changed since the candidates were read
+			}
+			posts[c.id] = post
+			c.key = rate(e.o.Params, w, post, Fit{Place: PlaceFit{Place: c.place}, Kind: c.kind}, now)
 			if len(top) == limit && !c.before(top[limit-1]) {
 				continue
 			}
@@ -88,7 +91,7 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 	}
 	res := make([]Scored, len(top))
 	for k, c := range top {
-		r := Score(e.o.Params, w, posts[c.i], Fit{Place: PlaceFit{Place: c.place, Name: names[c.place]}, Kind: c.kind}, now)
+		r := Score(e.o.Params, w, posts[c.id], Fit{Place: PlaceFit{Place: c.place, Name: names[c.place]}, Kind: c.kind}, now)
 		res[k] = Scored{JobID: c.id, Score: r.Score, Reasons: r.Reasons}
 	}
 	return res, nil
@@ -97,7 +100,6 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 // cand is a candidate posting in RecommendFor: its bound, then its exact
 // score, in key.
 type cand struct {
-	i           int // in the candidates read
 	place, kind string
 	key         float64
 	at, id      int64 // published (Unix ms) and id: equal keys go newer first, then higher id

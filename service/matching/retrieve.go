@@ -97,11 +97,17 @@ func regionRanges(col string, places []string, home string) (string, []any) {
 	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
-// postingCandidates are the open, valid, unfilled postings of the kinds the
-// worker takes in the places they go (local kinds only in their county),
-// that their capacity and age allow: at most MaxCandidates, newest first.
-// They are read from idx_jobs_match alone, without their skill tags.
-func (e *Engine) postingCandidates(ctx context.Context, p Profile, today model.Date) ([]Posting, error) {
+// postingColumns are the columns candidate postings are read with, packed.
+var postingColumns = []string{"id", "kind", "region_code", "wage_min_fen", "wage_max_fen", "wage_unit", "headcount",
+	"filled", "physical_demand", "age_min", "age_max", "published_at", "valid_until"}
+
+// postingCandidates hands each to the open, valid, unfilled postings of
+// the kinds the worker takes in the places they go (local kinds only in
+// their county) that their capacity, wage wish and age allow: at most
+// MaxCandidates, the newest past that (then reset is called first, and the
+// newest are handed over again). They are read from idx_jobs_match alone,
+// without their skill tags; each's strings are views of the row.
+func (e *Engine) postingCandidates(ctx context.Context, p Profile, today model.Date, each func(*Posting), reset func()) error {
 	var kinds, local []string
 	for k := range p.kindsTaken() {
 		if LocalKind(k) {
@@ -122,14 +128,13 @@ func (e *Engine) postingCandidates(ctx context.Context, p Profile, today model.D
 		all = append(all, local, p.Home[:6]+"%")
 	}
 	if len(kindConds) == 0 {
-		return nil, nil
+		return nil
 	}
 	from := today
 	if !p.AvailableFrom.IsZero() && today.Before(p.AvailableFrom) {
 		from = p.AvailableFrom
 	}
-	q := `SELECT ` + packed(e.db.Dialect, "id", "kind", "region_code", "wage_min_fen", "wage_max_fen", "wage_unit",
-		"headcount", "filled", "physical_demand", "age_min", "age_max", "published_at", "valid_until") + `
+	q := `SELECT ` + packed(e.db.Dialect, postingColumns...) + `
 		FROM jobs WHERE status = ? AND (` + strings.Join(kindConds, " OR ") + `) AND ` + where +
 		` AND valid_until >= ? AND valid_from <= ? AND filled < headcount`
 	all = append([]any{model.JobOpen}, all...)
@@ -150,65 +155,70 @@ func (e *Engine) postingCandidates(ctx context.Context, p Profile, today model.D
 	}
 	// Unsorted first: sorting thousands of candidates costs the database more than reading them.
 	// Only when there are more than MaxCandidates are the newest kept, sorted.
-	out, err := e.readPostings(ctx, q+" LIMIT ?", append(all, e.o.MaxCandidates+1)...)
-	if err != nil || len(out) <= e.o.MaxCandidates {
-		return out, err
+	n, err := e.readPostings(ctx, each, q+" LIMIT ?", append(all, e.o.MaxCandidates+1)...)
+	if err != nil || n <= e.o.MaxCandidates {
+		return err
 	}
-	return e.readPostings(ctx, q+" ORDER BY published_at DESC, id DESC LIMIT ?", append(all, e.o.MaxCandidates)...)
+	reset()
+	_, err = e.readPostings(ctx, each, q+" ORDER BY published_at DESC, id DESC LIMIT ?", append(all, e.o.MaxCandidates)...)
+	return err
 }
 
-// readPostings runs a candidate query (columns as postingCandidates
-// selects them).
-func (e *Engine) readPostings(ctx context.Context, q string, args ...any) ([]Posting, error) {
+// readPostings runs a query selecting postingColumns packed (and, when the
+// query selects a second column, the skill tags) and hands each row to
+// each; it returns how many there were.
+func (e *Engine) readPostings(ctx context.Context, each func(*Posting), q string, args ...any) (int, error) {
 	text, err := sqlText(q, args...)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	rows, err := e.db.WithContext(ctx).Raw(text).Rows()
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer rows.Close()
-	var out []Posting
-	var row sql.RawBytes
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	var row, tags sql.RawBytes
+	dest := []any{&row, &tags}[:len(cols)]
 	var f [13][]byte
+	n := 0
 	for rows.Next() {
-		if err := rows.Scan(&row); err != nil {
-			return nil, err
+		if err := rows.Scan(dest...); err != nil {
+			return n, err
 		}
 		if err := unpack(row, f[:]); err != nil {
-			return nil, err
+			return n, err
 		}
-		c := Posting{ID: atoi(f[0]), Kind: intern(f[1]), RegionCode: string(f[2]), WageMinFen: atoi(f[3]),
+		c := Posting{ID: atoi(f[0]), Kind: intern(f[1]), RegionCode: view(f[2]), WageMinFen: atoi(f[3]),
 			WageMaxFen: atoi(f[4]), WageUnit: intern(f[5]), Headcount: int(atoi(f[6])), Filled: int(atoi(f[7])),
 			Demand: intern(f[8]), AgeMin: int(atoi(f[9])), AgeMax: int(atoi(f[10])), ValidUntil: dateOf(f[12])}
 		if c.PublishedAt, err = timeOf(f[11]); err != nil {
-			return nil, err
+			return n, err
 		}
-		out = append(out, c)
+		if len(cols) > 1 {
+			if c.Tags, err = parseTags(string(tags)); err != nil {
+				return n, err
+			}
+		}
+		n++
+		each(&c)
 	}
-	return out, rows.Err()
+	return n, rows.Err()
 }
 
-// loadTags reads the skill tags of postings.
-func (e *Engine) loadTags(ctx context.Context, ids []int64) (map[int64][]string, error) {
-	rows, err := e.db.WithContext(ctx).Raw("SELECT id, skill_tags FROM jobs WHERE id IN ?", ids).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[int64][]string, len(ids))
-	for rows.Next() {
-		var id int64
-		var raw string
-		if err := rows.Scan(&id, &raw); err != nil {
-			return nil, err
-		}
-		if out[id], err = parseTags(raw); err != nil {
-			return nil, err
-		}
-	}
-	return out, rows.Err()
+// loadPostings reads postings by id with their skill tags, as scoring sees
+// them (strings copied: they are kept).
+func (e *Engine) loadPostings(ctx context.Context, ids []int64) (map[int64]Posting, error) {
+	out := make(map[int64]Posting, len(ids))
+	q := "SELECT " + packed(e.db.Dialect, postingColumns...) + ", skill_tags FROM jobs WHERE id IN ?"
+	_, err := e.readPostings(ctx, func(p *Posting) {
+		p.RegionCode = strings.Clone(p.RegionCode)
+		out[p.ID] = *p
+	}, q, ids)
+	return out, err
 }
 
 // interned are the few words the index and the jobs table repeat on every

@@ -85,6 +85,12 @@ func sqlText(q string, args ...any) (string, error) {
 			v, err = lit(x)
 		case []string:
 			v, err = litList(x)
+		case []int64:
+			nums := make([]string, len(x))
+			for i, n := range x {
+				nums[i] = strconv.FormatInt(n, 10)
+			}
+			v = "(" + strings.Join(nums, ",") + ")"
 		case int:
 			v = strconv.Itoa(x)
 		case int64:
