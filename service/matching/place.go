@@ -98,16 +98,26 @@ func placeRank(p string) int {
 	return 3 // a region the worker named
 }
 
-// within reports whether a posting in region lies in the worker's place.
+// within reports whether a posting in region lies in the worker's place
+// (as placeKey says, without building the key).
 func within(place, home, region string) bool {
-	key := placeKey(place, home)
-	if key == "" {
+	if IsRegionPlace(place) {
+		return strings.HasPrefix(region, regionPrefix(place))
+	}
+	if !model.ValidRegionCode(home) {
 		return false
 	}
-	if strings.HasPrefix(key, "!") {
-		return !strings.HasPrefix(region, key[1:])
+	switch place {
+	case PlaceLocal:
+		return strings.HasPrefix(region, home[:9])
+	case PlaceCounty:
+		return strings.HasPrefix(region, home[:6])
+	case PlaceOutsideCounty:
+		return !strings.HasPrefix(region, home[:6])
+	case PlaceOutsideProvince:
+		return !strings.HasPrefix(region, home[:2])
 	}
-	return strings.HasPrefix(region, key)
+	return false
 }
 
 // MatchPlace returns the best of the worker's places that a posting in

@@ -440,3 +440,25 @@ func TestTopWorkers(t *testing.T) {
 		t.Fatalf("kept %v, want %v", got, want)
 	}
 }
+
+// TestWithinAgreesWithTheIndex: the place rule scoring applies and the
+// index keys retrieval reads say the same.
+func TestWithinAgreesWithTheIndex(t *testing.T) {
+	places := []string{PlaceLocal, PlaceCounty, PlaceOutsideCounty, PlaceOutsideProvince, "440300000000", "419901100000", sameTwn}
+	regions := []string{home, sameTwn, otherTn, county, zz, sz, "440000000000", "419902100201", "419901100000"}
+	for _, pl := range places {
+		for _, r := range regions {
+			key := placeKey(pl, home)
+			byKey := strings.HasPrefix(r, key)
+			if strings.HasPrefix(key, "!") {
+				byKey = !strings.HasPrefix(r, key[1:])
+			}
+			if slices.Contains(keysCovering(r), key) != (byKey && !strings.HasPrefix(key, "!")) {
+				t.Errorf("%s in %s: keysCovering disagrees with the key %s", r, pl, key)
+			}
+			if got := within(pl, home, r); got != byKey {
+				t.Errorf("within(%s, %s) = %v, the key %s says %v", pl, r, got, key, byKey)
+			}
+		}
+	}
+}
