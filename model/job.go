@@ -49,7 +49,8 @@ type Job struct {
 	WageUnit       string
 	Headcount      int
 	Filled         int
-	SkillTags      string // JSON array
+	SkillTags      string  // JSON array
+	TagKey         *string // the tags '|'-joined for the matching index (0006); nil: not set, read SkillTags
 	AgeMin         *int
 	AgeMax         *int
 	PhysicalDemand string

@@ -4,11 +4,14 @@
 -- close postings their scope covers; '' falls back to the posting's region (imported rows).
 ALTER TABLE jobs ADD COLUMN owner_region VARCHAR(12) NOT NULL DEFAULT '';
 
+-- The skill tags again, '|'-joined as matching reads them ('' for none), so the index below can carry
+-- them. NULL where whatever wrote the row did not set it (an import): matching then reads skill_tags.
+ALTER TABLE jobs ADD COLUMN tag_key VARCHAR(340) NULL;
+
 -- Candidate retrieval for a worker: open postings of the kinds they take, in the places they go. It
--- covers every column scoring needs but the skill tags, so candidates are read from the index alone
--- and the tags only for the few that could still make the list (service/matching).
+-- covers every column scoring needs, so candidates are scored from the index alone (service/matching).
 CREATE INDEX idx_jobs_match ON jobs (status, kind, region_code, valid_until, valid_from, published_at, filled, headcount,
-  wage_min_fen, wage_max_fen, wage_unit, physical_demand, age_min, age_max);
+  wage_min_fen, wage_max_fen, wage_unit, physical_demand, age_min, age_max, tag_key);
 -- The public list: newest first, keyset-paged by (published_at, id).
 CREATE INDEX idx_jobs_list ON jobs (status, published_at, id);
 

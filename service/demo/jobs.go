@@ -3,6 +3,7 @@ package demo
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/pii"
@@ -57,11 +58,12 @@ func (s *Seeder) seedJobs(tx *model.DB, sum *Summary) error {
 		}
 		wageMin := int64(t.wageMin+s.between(0, t.wageMin/10)) * 100
 		tags, _ := json.Marshal(t.tags)
+		tagKey := strings.Join(t.tags, "|")
 		benefits, _ := json.Marshal(map[string]bool{"meals": t.outside != "" || s.chance(0.4), "lodging": t.outside != "", "transport": t.outside != "" && s.chance(0.5)})
 		j := model.Job{
 			Kind: t.kind, Title: t.title, Employer: t.employer, RegionCode: region,
 			Address: t.employer + "（演示地址）", WageMinFen: wageMin, WageMaxFen: max(wageMin, int64(t.wageMax)*100),
-			WageUnit: t.unit, Headcount: s.between(1, 40), SkillTags: string(tags), AgeMin: ptr(t.ageMin), AgeMax: ptr(t.ageMax),
+			WageUnit: t.unit, Headcount: s.between(1, 40), SkillTags: string(tags), TagKey: &tagKey, AgeMin: ptr(t.ageMin), AgeMax: ptr(t.ageMax),
 			PhysicalDemand: t.demand, Benefits: string(benefits), ContactName: "招聘专员" + string(familyNames[i%len(familyNames)]) + "某",
 			Status: status, ValidFrom: published, ValidUntil: until,
 			PublishedAt: s.dateAt(published, 9, s.between(0, 59)), ExternalNo: ptr(fmt.Sprintf("DEMO-JOB-%04d", i+1)),

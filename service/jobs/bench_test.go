@@ -27,7 +27,7 @@ func BenchmarkList(b *testing.B) {
 	tags := []string{"普工", "包装", "叉车", "缝纫", "保洁", "护林", "建筑", "分拣", "电工", "编织"}
 	kinds := []string{"migrant", "park", "workshop", "public_welfare", "work_relief", "gig"}
 	cols := []string{"kind", "title", "employer", "region_code", "address", "wage_min_fen", "wage_max_fen", "wage_unit", "headcount",
-		"skill_tags", "physical_demand", "benefits", "contact_name", "status", "valid_from", "valid_until", "published_at",
+		"skill_tags", "tag_key", "physical_demand", "benefits", "contact_name", "status", "valid_from", "valid_until", "published_at",
 		"owner_region", "created_at", "updated_at"}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
 	start := time.Now()
@@ -39,7 +39,7 @@ func BenchmarkList(b *testing.B) {
 			region := fmt.Sprintf("4190%02d1%02d2%02d", 1+r.IntN(50), r.IntN(5), r.IntN(10))
 			tagJSON, _ := json.Marshal([]string{tags[t]})
 			args = append(args, kinds[r.IntN(len(kinds))], titles[t], fmt.Sprintf("示例单位%d", r.IntN(500)), region, "", 300000,
-				400000, "month", 10, string(tagJSON), "medium", "{}", "", model.JobOpen, model.DateOf(published),
+				400000, "month", 10, string(tagJSON), tags[t], "medium", "{}", "", model.JobOpen, model.DateOf(published),
 				model.DateOf(time.Now().AddDate(0, 0, 1+r.IntN(90))), published, "419001", published, published)
 		}
 		q := "INSERT INTO jobs (" + strings.Join(cols, ",") + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+",", 1000), ",")

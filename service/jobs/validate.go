@@ -208,7 +208,8 @@ func (s *Service) validateJob(ctx context.Context, in JobInput, editing bool) (m
 	benefits, _ := json.Marshal(in.Benefits)
 	j.Kind, j.RegionCode, j.Latitude, j.Longitude = in.Kind, in.RegionCode, in.Latitude, in.Longitude
 	j.WageMinFen, j.WageMaxFen, j.WageUnit = *in.WageMinFen, *in.WageMaxFen, in.WageUnit
-	j.Headcount, j.Filled, j.SkillTags, j.AgeMin, j.AgeMax = in.Headcount, in.Filled, tagJSON, in.AgeMin, in.AgeMax
+	tagKey := strings.Join(tags, "|") // for the matching index
+	j.Headcount, j.Filled, j.SkillTags, j.TagKey, j.AgeMin, j.AgeMax = in.Headcount, in.Filled, tagJSON, &tagKey, in.AgeMin, in.AgeMax
 	j.PhysicalDemand, j.Benefits, j.ValidFrom, j.ValidUntil = in.PhysicalDemand, string(benefits), in.ValidFrom, in.ValidUntil
 	if in.ExternalNo != "" {
 		j.ExternalNo = &in.ExternalNo

@@ -80,7 +80,7 @@ func insertRows(tb testing.TB, db *model.DB, table string, cols []string, rows [
 // postings closed or past their end, which retrieval must not pay for.
 func loadPostings(tb testing.TB, db *model.DB, r *rand.Rand, firstID, n int, history bool) {
 	cols := []string{"id", "kind", "title", "employer", "region_code", "address", "wage_min_fen", "wage_max_fen", "wage_unit",
-		"headcount", "filled", "skill_tags", "age_min", "age_max", "physical_demand", "benefits", "contact_name", "status",
+		"headcount", "filled", "skill_tags", "tag_key", "age_min", "age_max", "physical_demand", "benefits", "contact_name", "status",
 		"valid_from", "valid_until", "published_at", "owner_region", "created_at", "updated_at"}
 	rows := make([][]any, 0, n)
 	for i := range n {
@@ -116,10 +116,11 @@ func loadPostings(tb testing.TB, db *model.DB, r *rand.Rand, firstID, n int, his
 		if r.IntN(10) == 0 {
 			ageMin, ageMax = 18, 45+r.IntN(20)
 		}
-		tags, _ := json.Marshal(someTags(r, 3))
+		tagList := someTags(r, 3)
+		tags, _ := json.Marshal(tagList)
 		rows = append(rows, []any{
 			firstID + i, kind, "岗位" + fmt.Sprint(firstID+i), "用工单位", region, "", lo, lo + int64(r.IntN(200000)), unit,
-			1 + r.IntN(50), 0, string(tags), ageMin, ageMax, pick(r, []string{"light", "medium", "medium", "heavy"}), "{}", "",
+			1 + r.IntN(50), 0, string(tags), strings.Join(tagList, "|"), ageMin, ageMax, pick(r, []string{"light", "medium", "medium", "heavy"}), "{}", "",
 			status, model.DateOf(published), until, published, county, published, published,
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Recommend returns up to limit open postings for the worker signed in as
@@ -17,43 +18,59 @@ func (e *Engine) Recommend(ctx context.Context, userID int64, limit int) ([]Scor
 	return e.RecommendFor(ctx, p, limit)
 }
 
-// firstTagBatch is how many postings' skill tags RecommendFor reads
-// first; each further read takes twice as many.
+// firstTagBatch is how many postings without tags in the index
+// RecommendFor reads whole first; each further read takes twice as many.
 const firstTagBatch = 32
 
-// RecommendFor is Recommend for a profile already loaded. Candidates come
-// from the index without their skill tags; each gets the most it could
-// score (a perfect skill fit, or none when the worker names no skills),
-// and, best bound first, postings are read whole (with their tags) and
-// scored exactly until no bound left can beat the limit-th score. The
-// result is exactly the top of a full scoring, having read whole and
-// ordered only a few postings.
+// RecommendFor is Recommend for a profile already loaded. Candidates are
+// read from idx_jobs_match, which carries everything scoring needs, and
+// scored as they stream past, keeping only the best limit. Rows whose tags
+// the index does not carry (written by an import that left tag_key unset)
+// get the most they could score instead, and, best first, are read whole
+// and scored until none left could make the list. Either way the result is
+// exactly the top of a full scoring.
 func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scored, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
 	now, today := e.now(), e.Today()
 	w := p.Worker()
+	var top []cand // best first, at most limit
 	var bounds candHeap
-	err := e.postingCandidates(ctx, p, today, func(c *Posting) {
-		pf, ok := MatchPlace(p.Places, p.Home, c.RegionCode)
+	offer := func(c cand, post *Posting) {
+		if len(top) == limit && !c.before(top[limit-1]) {
+			return
+		}
+		kept := *post
+		kept.RegionCode, kept.joinedTags = strings.Clone(post.RegionCode), strings.Clone(post.joinedTags)
+		c.post = &kept
+		at := sort.Search(len(top), func(k int) bool { return c.before(top[k]) })
+		top = slices.Insert(top, at, c)
+		top = top[:min(len(top), limit)]
+	}
+	err := e.postingCandidates(ctx, p, today, func(post *Posting) {
+		pf, ok := MatchPlace(p.Places, p.Home, post.RegionCode)
 		if !ok {
 			return
 		}
-		kf, ok := KindFitOf(p.Kinds, p.Capacity, c.Kind)
-		if !ok || !Eligible(e.o.Params, w, *c, today) {
+		kf, ok := KindFitOf(p.Kinds, p.Capacity, post.Kind)
+		if !ok || !Eligible(e.o.Params, w, *post, today) {
 			return
 		}
 		f := Fit{Place: pf, Kind: kf}
-		bounds = append(bounds, cand{place: pf.Place, kind: kf, key: bound(e.o.Params, w, *c, f, now),
-			at: c.PublishedAt.UnixMilli(), id: c.ID})
-	}, func() { bounds = bounds[:0] })
+		c := cand{place: pf.Place, kind: kf, at: post.PublishedAt.UnixMilli(), id: post.ID}
+		if post.tagsUnknown {
+			c.key = bound(e.o.Params, w, *post, f, now)
+			bounds = append(bounds, c)
+			return
+		}
+		c.key = rate(e.o.Params, w, *post, f, now)
+		offer(c, post)
+	}, func() { top, bounds = top[:0], bounds[:0] })
 	if err != nil {
 		return nil, err
 	}
-	heap.Init(&bounds) // best bound on top; ordering all of them would cost more than the few popped
-	var top []cand     // best exact score first, at most limit
-	posts := map[int64]Posting{}
+	heap.Init(&bounds) // best bound on top; ordering them all would cost more than the few popped
 	for size := firstTagBatch; bounds.Len() > 0; size *= 2 {
 		if len(top) == limit && top[limit-1].key > bounds[0].key {
 			break // nothing left can make the list
@@ -75,14 +92,8 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 			if !ok || !Eligible(e.o.Params, w, post, today) {
 				continue // gone or changed since the candidates were read
 			}
-			posts[c.id] = post
 			c.key = rate(e.o.Params, w, post, Fit{Place: PlaceFit{Place: c.place}, Kind: c.kind}, now)
-			if len(top) == limit && !c.before(top[limit-1]) {
-				continue
-			}
-			at := sort.Search(len(top), func(k int) bool { return c.before(top[k]) })
-			top = slices.Insert(top, at, c)
-			top = top[:min(len(top), limit)]
+			offer(c, &post)
 		}
 	}
 	names, err := e.placeNames(ctx, p.Places)
@@ -91,15 +102,16 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 	}
 	res := make([]Scored, len(top))
 	for k, c := range top {
-		r := Score(e.o.Params, w, posts[c.id], Fit{Place: PlaceFit{Place: c.place, Name: names[c.place]}, Kind: c.kind}, now)
+		r := Score(e.o.Params, w, *c.post, Fit{Place: PlaceFit{Place: c.place, Name: names[c.place]}, Kind: c.kind}, now)
 		res[k] = Scored{JobID: c.id, Score: r.Score, Reasons: r.Reasons}
 	}
 	return res, nil
 }
 
-// cand is a candidate posting in RecommendFor: its bound, then its exact
-// score, in key.
+// cand is a candidate posting in RecommendFor: its exact score, or its
+// bound until it is read whole, in key.
 type cand struct {
+	post        *Posting // once kept in the list
 	place, kind string
 	key         float64
 	at, id      int64 // published (Unix ms) and id: equal keys go newer first, then higher id

@@ -97,9 +97,11 @@ func regionRanges(col string, places []string, home string) (string, []any) {
 	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
-// postingColumns are the columns candidate postings are read with, packed.
+// postingColumns are the columns candidate postings are read with, packed;
+// the tags come last (they hold '|'), a NULL tag_key as a '"', which no
+// tag holds.
 var postingColumns = []string{"id", "kind", "region_code", "wage_min_fen", "wage_max_fen", "wage_unit", "headcount",
-	"filled", "physical_demand", "age_min", "age_max", "published_at", "valid_until"}
+	"filled", "physical_demand", "age_min", "age_max", "published_at", "valid_until", `COALESCE(tag_key, '"')`}
 
 // postingCandidates hands each to the open, valid, unfilled postings of
 // the kinds the worker takes in the places they go (local kinds only in
@@ -165,8 +167,8 @@ func (e *Engine) postingCandidates(ctx context.Context, p Profile, today model.D
 }
 
 // readPostings runs a query selecting postingColumns packed (and, when the
-// query selects a second column, the skill tags) and hands each row to
-// each; it returns how many there were.
+// query selects a second column, skill_tags) and hands each row to each;
+// it returns how many there were. Strings are views of the row.
 func (e *Engine) readPostings(ctx context.Context, each func(*Posting), q string, args ...any) (int, error) {
 	text, err := sqlText(q, args...)
 	if err != nil {
@@ -183,7 +185,7 @@ func (e *Engine) readPostings(ctx context.Context, each func(*Posting), q string
 	}
 	var row, tags sql.RawBytes
 	dest := []any{&row, &tags}[:len(cols)]
-	var f [13][]byte
+	var f [14][]byte
 	n := 0
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
@@ -198,10 +200,15 @@ func (e *Engine) readPostings(ctx context.Context, each func(*Posting), q string
 		if c.PublishedAt, err = timeOf(f[11]); err != nil {
 			return n, err
 		}
-		if len(cols) > 1 {
+		switch {
+		case len(cols) > 1: // the skill_tags column too: the tags from there
 			if c.Tags, err = parseTags(string(tags)); err != nil {
 				return n, err
 			}
+		case string(f[13]) == `"`:
+			c.tagsUnknown = true
+		default:
+			c.joinedTags = view(f[13])
 		}
 		n++
 		each(&c)

@@ -24,6 +24,29 @@ type Posting struct {
 	AgeMin, AgeMax         int    // 0: no bound
 	PublishedAt            time.Time
 	ValidUntil             model.Date
+
+	joinedTags  string // the tags '|'-joined, as the index keeps them: read without splitting
+	tagsUnknown bool   // read from the index of a row that does not carry its tags there
+}
+
+// nextTag returns the next skill tag after the i-th (start at 0), from
+// whichever form the posting was read with, and the index to go on from;
+// ok is false past the last.
+func (p *Posting) nextTag(i int) (tag string, next int, ok bool) {
+	if p.joinedTags == "" {
+		if i >= len(p.Tags) {
+			return "", i, false
+		}
+		return p.Tags[i], i + 1, true
+	}
+	if i > len(p.joinedTags) {
+		return "", i, false
+	}
+	rest := p.joinedTags[i:]
+	if j := strings.IndexByte(rest, '|'); j >= 0 {
+		return rest[:j], i + j + 1, true
+	}
+	return rest, len(p.joinedTags) + 1, true
 }
 
 // Remaining is how many people the posting still takes.
@@ -113,7 +136,7 @@ func score(prm Params, w Worker, p Posting, f Fit, now time.Time, explain bool, 
 		capacityPart(prm, w.Capacity, p),
 	}
 	if skill < 0 {
-		parts[2] = skillPart(prm, w, p.Tags, explain)
+		parts[2] = skillPart(prm, w, &p, explain)
 	}
 	total, sum := 0, 0.0
 	for _, pt := range parts {
@@ -184,23 +207,24 @@ func kindPart(prm Params, fit, kind string, explain bool) part {
 	return pt
 }
 
-func skillPart(prm Params, w Worker, tags []string, explain bool) part {
+func skillPart(prm Params, w Worker, p *Posting, explain bool) part {
 	pt := part{weight: prm.Weights.Skill}
-	if len(tags) == 0 {
-		pt.value, pt.reason = 0.6, "不要求专门技能"
-		return pt
-	}
-	n := 0
+	n, t := 0, 0
 	var common []string
-	for _, t := range tags {
-		if w.hasSkill(t) {
+	for tag, i, ok := p.nextTag(0); ok; tag, i, ok = p.nextTag(i) {
+		t++
+		if w.hasSkill(tag) {
 			n++
 			if explain {
-				common = append(common, t)
+				common = append(common, tag)
 			}
 		}
 	}
-	pt.value = 0.2 + 0.8*float64(n)/float64(len(tags))
+	if t == 0 {
+		pt.value, pt.reason = 0.6, "不要求专门技能"
+		return pt
+	}
+	pt.value = 0.2 + 0.8*float64(n)/float64(t)
 	if n > 0 && explain {
 		pt.reason = "用得上您的技能：" + strings.Join(common, "、")
 	}
