@@ -89,6 +89,21 @@ type Config struct {
 	PaymentGraceDays int    `env:"XB_PAYMENT_GRACE_DAYS" yaml:"payment_grace_days" default:"5" help:"days after the due date before an unpaid payment counts as overdue"`
 	PolicyFile       string `env:"XB_POLICY_FILE" yaml:"policy_file" default:"" help:"YAML of per-region thresholds and visit periods; empty uses the shipped defaults"`
 	SubsidyItemsFile string `env:"XB_SUBSIDY_ITEMS_FILE" yaml:"subsidy_items_file" default:"" help:"YAML subsidy item catalogue; empty uses the shipped one"`
+
+	// Job matching (service/matching): a posting's score for a worker is the weighted mean of seven
+	// fits, each between 0 and 1, shown as 0 to 100. Weights are relative; 0 switches a fit off.
+	JobTagsFile         string `env:"XB_JOB_TAGS_FILE" yaml:"job_tags_file" default:"" help:"YAML list of skill tags workers pick from (with synonyms); empty uses the shipped one"`
+	MatchWeightPlace    int    `env:"XB_MATCH_WEIGHT_PLACE" yaml:"match_weight_place" default:"25" help:"weight of place fit (本地 and the places the worker named first, then 县城周边, then 县外/省外)"`
+	MatchWeightKind     int    `env:"XB_MATCH_WEIGHT_KIND" yaml:"match_weight_kind" default:"15" help:"weight of kind fit (the kinds of work the worker wants)"`
+	MatchWeightSkill    int    `env:"XB_MATCH_WEIGHT_SKILL" yaml:"match_weight_skill" default:"20" help:"weight of skill overlap between the worker and the posting's tags"`
+	MatchWeightWage     int    `env:"XB_MATCH_WEIGHT_WAGE" yaml:"match_weight_wage" default:"15" help:"weight of wage fit against the worker's lowest acceptable wage"`
+	MatchWeightFresh    int    `env:"XB_MATCH_WEIGHT_FRESHNESS" yaml:"match_weight_freshness" default:"5" help:"weight of freshness (newly published postings first)"`
+	MatchWeightHeadcnt  int    `env:"XB_MATCH_WEIGHT_HEADCOUNT" yaml:"match_weight_headcount" default:"5" help:"weight of remaining headcount"`
+	MatchWeightCapacity int    `env:"XB_MATCH_WEIGHT_CAPACITY" yaml:"match_weight_capacity" default:"15" help:"weight of labour-capacity fit (weak and half labour get 公益性岗位 and 帮扶车间 first)"`
+	MatchFreshDays      int    `env:"XB_MATCH_FRESH_DAYS" yaml:"match_fresh_days" default:"30" help:"days after publishing over which a posting's freshness falls from 1 to 0"`
+	MatchWorkDays       int    `env:"XB_MATCH_WORK_DAYS_PER_MONTH" yaml:"match_work_days_per_month" default:"22" help:"working days per month, to compare day wages with monthly wishes"`
+	MatchMinScore       int    `env:"XB_MATCH_MIN_SCORE" yaml:"match_min_score" default:"50" help:"lowest score (0-100) at which a new posting counts as suiting a worker (for pushes)"`
+	MatchCandidates     int    `env:"XB_MATCH_MAX_CANDIDATES" yaml:"match_max_candidates" default:"20000" help:"most postings scored for one worker's recommendations (the newest are kept beyond it)"`
 }
 
 // Production reports whether the program runs as a real deployment, where

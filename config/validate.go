@@ -140,6 +140,7 @@ func (c *Config) Validate() error {
 	if c.PaymentGraceDays < 0 || c.PaymentGraceDays > 90 {
 		bad("XB_PAYMENT_GRACE_DAYS", "must be between 0 and 90")
 	}
+	c.validateMatching(bad)
 	return errors.Join(errs...)
 }
 

@@ -21,6 +21,8 @@ import (
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/chatbot"
+	"github.com/xiangbang/xiangbang/service/employment"
+	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/push"
@@ -50,6 +52,7 @@ type harness struct {
 	wx     *wechat.Client
 	mock   *wxmock.Server
 	bot    *chatbot.Service
+	jobs   *jobs.Service
 	// clock is the time of the callback's timestamp window and the bot's
 	// "today"; real time unless a test sets it.
 	clock *testClock
@@ -162,14 +165,22 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bot.Close() }) // before the database closes: cleanups run last first
+	jobBoard, err := jobs.FromConfig(cfg, db, modeltest.Cipher(t), auditLog, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	work, err := employment.New(db, auditLog, cfg.Location(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Deps{Config: cfg, Logger: logger, DB: db, KV: store,
 		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Visits: visitSvc, Risk: riskSvc, Subscriptions: subs,
-		WeChat: wx, Chatbot: bot})
+		WeChat: wx, Chatbot: bot, Jobs: jobBoard, Employment: work})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf,
-		wx: wx, mock: mock, bot: bot, clock: clock}
+		wx: wx, mock: mock, bot: bot, clock: clock, jobs: jobBoard}
 }
 
 // do sends a request; body is JSON-encoded unless it is already []byte or a
@@ -259,6 +270,14 @@ var (
 	rawMobile = regexp.MustCompile(`(^|[^0-9A-Za-z])1[3-9][0-9]{9}([^0-9A-Za-z]|$)`)
 )
 
+// revealsContact is the one response allowed to carry a full number: a
+// worker's "I want this job" (POST /api/v1/jobs/{id}/interest) answers the
+// employer's contact in full, in the top-level field contact_phone_full.
+// The worker asked for it, and it is the employer's business line, not a
+// household's personal data. Every other field of that response, and that
+// field name anywhere else, is still checked.
+var revealsContact = regexp.MustCompile(`^POST /api/v1/jobs/[0-9]+/interest$`)
+
 // checkMasked fails the test when a JSON response carries an unmasked ID
 // card or mobile number (API.md: every personal number is masked).
 func checkMasked(t testing.TB, what string, w *httptest.ResponseRecorder) {
@@ -266,29 +285,43 @@ func checkMasked(t testing.TB, what string, w *httptest.ResponseRecorder) {
 	if !strings.Contains(w.Header().Get("Content-Type"), "json") {
 		return
 	}
-	var walk func(v any)
-	walk = func(v any) {
+	for _, x := range unmasked(what, w.Body.Bytes()) {
+		t.Errorf("%s: response carries an unmasked personal number: %q", what, x)
+	}
+}
+
+// unmasked returns the strings of a JSON body that hold an unmasked ID
+// card or mobile number; what is the request ("POST /api/v1/...").
+func unmasked(what string, body []byte) []string {
+	allowContact := revealsContact.MatchString(what)
+	var found []string
+	var walk func(v any, top bool)
+	walk = func(v any, top bool) {
 		switch x := v.(type) {
 		case string:
 			if rawIDCard.MatchString(x) || rawMobile.MatchString(x) {
-				t.Errorf("%s: response carries an unmasked personal number: %q", what, x)
+				found = append(found, x)
 			}
 		case map[string]any:
-			for _, e := range x {
-				walk(e)
+			for k, e := range x {
+				if top && allowContact && k == "contact_phone_full" {
+					continue
+				}
+				walk(e, false)
 			}
 		case []any:
 			for _, e := range x {
-				walk(e)
+				walk(e, false)
 			}
 		case json.Number:
-			walk(x.String())
+			walk(x.String(), false)
 		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(w.Body.Bytes()))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
 	if dec.Decode(&v) == nil {
-		walk(v)
+		walk(v, true)
 	}
+	return found
 }

@@ -90,9 +90,10 @@ func (s *Server) createAdmin(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"id": a.ID, "username": a.Username, "role": a.Role, "region_scope": a.RegionScope})
 }
 
-// pathID reads a positive integer path parameter; anything else is 404.
-func pathID(c *gin.Context, name, what string) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+// pathID reads the :id parameter; anything but a positive number is the
+// 404 of what, as if it did not exist.
+func pathID(c *gin.Context, what string) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
 		writeError(c, apperr.Missing(what))
 		return 0, false
@@ -101,7 +102,7 @@ func pathID(c *gin.Context, name, what string) (int64, bool) {
 }
 
 func (s *Server) issueInvite(c *gin.Context) {
-	id, ok := pathID(c, "id", "干部")
+	id, ok := pathID(c, "干部")
 	if !ok {
 		return
 	}
@@ -115,7 +116,7 @@ func (s *Server) issueInvite(c *gin.Context) {
 }
 
 func (s *Server) releaseMember(c *gin.Context) {
-	id, ok := pathID(c, "id", "成员")
+	id, ok := pathID(c, "成员")
 	if !ok {
 		return
 	}

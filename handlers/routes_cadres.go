@@ -78,7 +78,7 @@ func (s *Server) dueList(c *gin.Context) {
 }
 
 func (s *Server) householdFile(c *gin.Context) {
-	id, ok := pathID(c, "id", "农户")
+	id, ok := pathID(c, "农户")
 	if !ok {
 		return
 	}
@@ -91,7 +91,7 @@ func (s *Server) householdFile(c *gin.Context) {
 }
 
 func (s *Server) recordIncome(c *gin.Context) {
-	id, ok := pathID(c, "id", "农户")
+	id, ok := pathID(c, "农户")
 	if !ok {
 		return
 	}
@@ -109,7 +109,7 @@ func (s *Server) recordIncome(c *gin.Context) {
 }
 
 func (s *Server) recordPlan(c *gin.Context) {
-	id, ok := pathID(c, "id", "农户")
+	id, ok := pathID(c, "农户")
 	if !ok {
 		return
 	}
@@ -191,7 +191,7 @@ func (s *Server) listVisits(c *gin.Context) {
 }
 
 func (s *Server) visitRevisions(c *gin.Context) {
-	id, ok := pathID(c, "id", "走访记录")
+	id, ok := pathID(c, "走访记录")
 	if !ok {
 		return
 	}
@@ -218,7 +218,7 @@ func (s *Server) householdVisits(c *gin.Context) {
 }
 
 func (s *Server) confirmVisit(c *gin.Context) {
-	id, ok := pathID(c, "id", "走访记录")
+	id, ok := pathID(c, "走访记录")
 	if !ok {
 		return
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/chatbot"
+	"github.com/xiangbang/xiangbang/service/employment"
+	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/push"
@@ -42,14 +44,16 @@ type Deps struct {
 	Subscriptions *push.Subscriptions
 	WeChat        *wechat.Client   // the official account's callback
 	Chatbot       *chatbot.Service // answers what the callback receives
+	Jobs          *jobs.Service
+	Employment    *employment.Service
 	Now           func() time.Time
 }
 
 func (d Deps) check() error {
 	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
 		d.Audit == nil || d.Photos == nil || d.Visits == nil || d.Risk == nil || d.Subscriptions == nil ||
-		d.WeChat == nil || d.Chatbot == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, Visits, Risk, Subscriptions, WeChat and Chatbot are required")
+		d.WeChat == nil || d.Chatbot == nil || d.Jobs == nil || d.Employment == nil {
+		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, Visits, Risk, Subscriptions, WeChat, Chatbot, Jobs and Employment are required")
 	}
 	return nil
 }
@@ -95,6 +99,7 @@ func New(d Deps) (*Server, error) {
 	s.adminAuthRoutes(adm)
 	s.cadreRoutes(api, adm)
 	s.wechatRoutes(e, adm)
+	s.jobRoutes(api)
 	return s, nil
 }
 

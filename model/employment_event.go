@@ -22,6 +22,7 @@ type EmploymentEvent struct {
 	ActorKind   string
 	ActorID     int64
 	Note        string
+	DedupeKey   *string // a hash of member, event, date and job, so a replay finds the first copy (0006)
 	CreatedAt   time.Time
 }
 

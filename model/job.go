@@ -12,6 +12,27 @@ var JobKinds = map[string]string{
 	"gig":            "零工",
 }
 
+// Job statuses. An open posting past its valid_until is expired: it drops
+// out of every list and match whether or not CloseExpired has run yet.
+const (
+	JobOpen   = "open"
+	JobClosed = "closed"
+)
+
+// Wage units of a posting.
+const (
+	WageMonth = "month"
+	WageDay   = "day"
+	WagePiece = "piece"
+)
+
+// Physical demands of a posting.
+const (
+	DemandLight  = "light"
+	DemandMedium = "medium"
+	DemandHeavy  = "heavy"
+)
+
 // Job is a job posting.
 type Job struct {
 	ID             int64
@@ -28,7 +49,8 @@ type Job struct {
 	WageUnit       string
 	Headcount      int
 	Filled         int
-	SkillTags      string // JSON array
+	SkillTags      string  // JSON array
+	TagKey         *string // the tags '|'-joined for the matching index (0006); nil: not set, read SkillTags
 	AgeMin         *int
 	AgeMax         *int
 	PhysicalDemand string
@@ -41,6 +63,7 @@ type Job struct {
 	ValidUntil     Date
 	PublishedAt    time.Time
 	CreatedBy      *int64
+	OwnerRegion    string // the publishing office's region scope (0006)
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }

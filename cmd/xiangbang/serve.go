@@ -18,6 +18,8 @@ import (
 	"github.com/xiangbang/xiangbang/handlers"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/chatbot"
+	"github.com/xiangbang/xiangbang/service/employment"
+	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/push"
 	"github.com/xiangbang/xiangbang/service/risk"
@@ -143,9 +145,18 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		return nil, nil, err
 	}
 	a.closers = append(a.closers, bot.Close) // runs before the database closes
+	jobBoard, err := jobs.FromConfig(a.cfg, a.db, a.cipher, a.audit, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	work, err := employment.New(a.db, a.audit, a.cfg.Location(), nil)
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := handlers.New(handlers.Deps{
 		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: a.audit, Photos: photos,
 		Visits: visitSvc, Risk: riskSvc, Subscriptions: subs, WeChat: wx, Chatbot: bot,
+		Jobs: jobBoard, Employment: work,
 	})
 	if err != nil {
 		return nil, nil, err

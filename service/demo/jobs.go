@@ -3,10 +3,12 @@ package demo
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/pii"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/matching"
 )
 
 type jobTemplate struct {
@@ -56,15 +58,16 @@ func (s *Seeder) seedJobs(tx *model.DB, sum *Summary) error {
 		}
 		wageMin := int64(t.wageMin+s.between(0, t.wageMin/10)) * 100
 		tags, _ := json.Marshal(t.tags)
+		tagKey := strings.Join(t.tags, "|")
 		benefits, _ := json.Marshal(map[string]bool{"meals": t.outside != "" || s.chance(0.4), "lodging": t.outside != "", "transport": t.outside != "" && s.chance(0.5)})
 		j := model.Job{
 			Kind: t.kind, Title: t.title, Employer: t.employer, RegionCode: region,
 			Address: t.employer + "（演示地址）", WageMinFen: wageMin, WageMaxFen: max(wageMin, int64(t.wageMax)*100),
-			WageUnit: t.unit, Headcount: s.between(1, 40), SkillTags: string(tags), AgeMin: ptr(t.ageMin), AgeMax: ptr(t.ageMax),
+			WageUnit: t.unit, Headcount: s.between(1, 40), SkillTags: string(tags), TagKey: &tagKey, AgeMin: ptr(t.ageMin), AgeMax: ptr(t.ageMax),
 			PhysicalDemand: t.demand, Benefits: string(benefits), ContactName: "招聘专员" + string(familyNames[i%len(familyNames)]) + "某",
 			Status: status, ValidFrom: published, ValidUntil: until,
 			PublishedAt: s.dateAt(published, 9, s.between(0, 59)), ExternalNo: ptr(fmt.Sprintf("DEMO-JOB-%04d", i+1)),
-			Description: ptr("演示岗位，信息虚构。"),
+			Description: ptr("演示岗位，信息虚构。"), OwnerRegion: DemoCountyPrefix,
 		}
 		j.ContactPhone = model.Seal(s.cipher, pii.PurposePhone, fmt.Sprintf("0371-6%07d", i+1))
 		jobs = append(jobs, j)
@@ -140,6 +143,18 @@ func (s *Seeder) seedUsers(tx *model.DB, sum *Summary) error {
 		})
 	}
 	if err := tx.CreateInBatches(&profiles, batchSize).Error; err != nil {
+		return err
+	}
+	// The matching index, as the profile service keeps it, so the demo's postings find their workers.
+	var targets []model.JobProfileTarget
+	for i, jp := range profiles {
+		prof, err := matching.ProfileFrom(jp, workers[i].BirthDate.Year)
+		if err != nil {
+			return err
+		}
+		targets = append(targets, matching.Targets(prof)...)
+	}
+	if err := tx.CreateInBatches(&targets, batchSize).Error; err != nil {
 		return err
 	}
 	return s.seedOfficials(tx)
