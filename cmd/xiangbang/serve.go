@@ -145,7 +145,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		return nil, nil, err
 	}
 	a.closers = append(a.closers, bot.Close) // runs before the database closes
-	jobBoard, err := jobs.FromConfig(a.cfg, a.db, a.cipher, a.audit, nil)
+	jobBoard, err := a.newJobs()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -227,4 +227,9 @@ func (a *app) newAuth(wx auth.WeChatLogin) (*auth.Service, error) {
 // newRisk builds the flag service.
 func (a *app) newRisk() (*risk.Service, error) {
 	return risk.New(a.db, risk.Options{Policy: a.policy, Audit: a.audit, Location: a.cfg.Location()})
+}
+
+// newJobs builds the job board and its matching engine.
+func (a *app) newJobs() (*jobs.Service, error) {
+	return jobs.FromConfig(a.cfg, a.db, a.cipher, a.audit, nil)
 }

@@ -144,8 +144,21 @@ func (a *app) newScheduler(reg prometheus.Registerer) (*scheduler.Scheduler, err
 	if err := reminders.RegisterRiskFlags(s, riskSvc, config.Clock(6*60+30), a.cfg.Location()); err != nil {
 		return nil, err
 	}
+	board, err := a.newJobs()
+	if err != nil {
+		return nil, err
+	}
+	if err := r.RegisterJobMatches(s, board.Engine(), 10*time.Minute, 200); err != nil {
+		return nil, err
+	}
+	if err := s.Register(scheduler.Job{Name: "close_expired_jobs", Schedule: scheduler.Daily{At: config.Clock(1 * 60), Location: a.cfg.Location()},
+		Run: func(ctx context.Context, _ scheduler.Run) (scheduler.Result, error) {
+			n, err := board.CloseExpired(ctx)
+			return scheduler.Result{Detail: fmt.Sprintf("%d postings closed", n)}, err
+		}}); err != nil {
+		return nil, err
+	}
 	//   reminders.RegisterReportDeadlines(s, reports, 15*time.Minute, loc)  // report.Service.EscalateOverdue
-	//   r.RegisterJobMatches(s, matcher, 10*time.Minute, 200)               // matching.Engine.MatchWorkers
 	return s, nil
 }
 

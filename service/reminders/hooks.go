@@ -1,6 +1,8 @@
 package reminders
 
 import (
+	"github.com/xiangbang/xiangbang/service/matching"
+
 	"context"
 	"fmt"
 	"hash/fnv"
@@ -54,14 +56,9 @@ func RegisterRiskFlags(s *scheduler.Scheduler, f FlagRecomputer, at config.Clock
 }
 
 // WorkerMatch is a worker a posting suits, best first.
-type WorkerMatch struct {
-	UserID  int64
-	Score   int
-	Reasons []string
-}
+type WorkerMatch = matching.WorkerMatch
 
-// JobMatcher finds the workers a posting suits (service/matching's
-// MatchWorkers; its own result type needs a one-line adapter).
+// JobMatcher finds the workers a posting suits (service/matching's Engine).
 type JobMatcher interface {
 	MatchWorkers(ctx context.Context, jobID int64, limit int) ([]WorkerMatch, error)
 }
