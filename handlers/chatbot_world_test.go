@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/xiangbang/xiangbang/model"
+	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/wechat/wxmock"
 )
 
@@ -123,8 +126,12 @@ func (w *botWorld) jobs(t testing.TB) {
 	job("gig", "秋收临时工", "青石村种植合作社", villageA, 12000, 16000, "day", "open", day(2026, 9, 10))
 	job("park", "叉车司机", "示例物流园", "419901000000", 400000, 520000, "month", "open", day(2026, 9, 1))
 	job("park", "已招满的岗位", "示例厂", "419901000000", 400000, 520000, "month", "closed", day(2026, 9, 19))
-	w.create(t, &model.JobProfile{UserID: w.user.ID, MemberID: &w.member.ID, HouseholdID: &w.home.ID, RegionCode: villageA,
-		Skills: "[]", Places: "[]", Kinds: `["park"]`, MinWageFen: 300000, WageUnit: "month", Capacity: "full", Active: true})
+	// Through the job board, as the mini-program saves it, so the matching engine indexes it.
+	me := auth.Principal{Role: auth.RoleHousehold, UserID: w.user.ID, HouseholdID: w.home.ID, MemberID: w.member.ID}
+	if _, err := w.h.jobs.SaveProfile(context.Background(), me, jobs.ProfileInput{Places: []string{"county"}, Kinds: []string{"park"},
+		MinWageFen: 300000, WageUnit: "month", Capacity: "full"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // visits: the cadre's household (overdue 11 days), one never visited since

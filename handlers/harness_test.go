@@ -151,6 +151,10 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	jobBoard, err := jobs.FromConfig(cfg, db, modeltest.Cipher(t), auditLog, clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	intents, err := config.LoadChatbotIntents(cfg.ChatbotIntents)
 	if err != nil {
 		t.Fatal(err)
@@ -158,17 +162,13 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	logger := slog.New(slog.NewTextHandler(logBuf, nil))
 	loc := cfg.Location()
 	bot, err := chatbot.New(chatbot.Deps{DB: db, KV: store, WeChat: wx, Intents: chatbot.NewIntents(intents),
-		Subsidies: chatbot.SQLSubsidies{DB: db, GraceDays: cfg.PaymentGraceDays}, Jobs: chatbot.SQLJobs{DB: db},
+		Subsidies: chatbot.SQLSubsidies{DB: db, GraceDays: cfg.PaymentGraceDays}, Jobs: chatbot.SQLJobs{DB: db, Matcher: jobBoard.Engine()},
 		Visits: chatbot.CadreVisits{Service: visitSvc, Location: loc}, Logger: logger},
 		chatbot.Options{Deadline: cfg.CallbackDeadline, Location: loc, LinkURL: "https://xiangbang.example.cn/", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bot.Close() }) // before the database closes: cleanups run last first
-	jobBoard, err := jobs.FromConfig(cfg, db, modeltest.Cipher(t), auditLog, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	work, err := employment.New(db, auditLog, cfg.Location(), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -130,6 +130,10 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	jobBoard, err := a.newJobs()
+	if err != nil {
+		return nil, nil, err
+	}
 	intents, err := config.LoadChatbotIntents(a.cfg.ChatbotIntents)
 	if err != nil {
 		return nil, nil, err
@@ -137,7 +141,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	loc := a.cfg.Location()
 	bot, err := chatbot.New(chatbot.Deps{DB: a.db, KV: a.kv, WeChat: wx, Intents: chatbot.NewIntents(intents),
 		Subsidies: chatbot.SQLSubsidies{DB: a.db, GraceDays: a.cfg.PaymentGraceDays},
-		Jobs:      chatbot.SQLJobs{DB: a.db},
+		Jobs:      chatbot.SQLJobs{DB: a.db, Matcher: jobBoard.Engine()},
 		Visits:    chatbot.CadreVisits{Service: visitSvc, Location: loc},
 		Logger:    a.log},
 		chatbot.Options{Deadline: a.cfg.CallbackDeadline, Location: loc, LinkURL: a.cfg.PublicURL})
@@ -145,10 +149,6 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		return nil, nil, err
 	}
 	a.closers = append(a.closers, bot.Close) // runs before the database closes
-	jobBoard, err := a.newJobs()
-	if err != nil {
-		return nil, nil, err
-	}
 	work, err := employment.New(a.db, a.audit, a.cfg.Location(), nil)
 	if err != nil {
 		return nil, nil, err

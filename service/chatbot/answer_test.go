@@ -11,6 +11,7 @@ import (
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/modeltest"
 	"github.com/xiangbang/xiangbang/service/audit"
+	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/kv/kvtest"
 	"github.com/xiangbang/xiangbang/service/visits"
@@ -36,8 +37,12 @@ func newTestService(t *testing.T, db *model.DB, store kv.Store) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
+	board, err := jobs.FromConfig(config.Default(), db, modeltest.Cipher(t), auditLog, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	s, err := New(Deps{DB: db, KV: store, WeChat: wx, Intents: shippedIntents(t), Subsidies: SQLSubsidies{DB: db},
-		Jobs: SQLJobs{DB: db}, Visits: CadreVisits{Service: vs, Location: time.UTC}, Logger: log}, Options{})
+		Jobs: SQLJobs{DB: db, Matcher: board.Engine()}, Visits: CadreVisits{Service: vs, Location: time.UTC}, Logger: log}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

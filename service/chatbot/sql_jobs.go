@@ -2,41 +2,52 @@ package chatbot
 
 import (
 	"context"
-	"encoding/json"
 
 	"gorm.io/gorm"
 
 	"github.com/xiangbang/xiangbang/model"
+	"github.com/xiangbang/xiangbang/service/matching"
 )
 
-// SQLJobs answers Jobs straight from the jobs and job_profiles tables: a
-// profile's kinds of work and wage wish filter the open postings, newest
-// first. It is the bot's own, read-only stand-in until the matching
-// service is wired in.
+// SQLJobs answers Jobs: the matching engine ranks postings for a worker,
+// exactly as the mini-program's recommended list does, and the lines are
+// read from the jobs table.
 type SQLJobs struct {
-	DB *model.DB
+	DB      *model.DB
+	Matcher *matching.Engine
 }
 
-// Recommended is the newest open postings that fit the user's job profile;
-// none when the user has no active profile.
+// Recommended is the engine's best open postings for the user's job
+// profile; none when the user has no active profile.
 func (s SQLJobs) Recommended(ctx context.Context, userID int64, n int, today model.Date) ([]JobLine, error) {
-	var profiles []model.JobProfile
-	if err := s.DB.WithContext(ctx).Where("user_id = ? AND active = ?", userID, true).Limit(1).Find(&profiles).Error; err != nil {
+	scored, err := s.Matcher.Recommend(ctx, userID, n)
+	if err != nil || len(scored) == 0 {
 		return nil, err
 	}
-	if len(profiles) == 0 {
-		return nil, nil
+	ids := make([]int64, len(scored))
+	for i, sc := range scored {
+		ids[i] = sc.JobID
 	}
-	pr := profiles[0]
-	q := s.open(ctx, today)
-	var kinds []string
-	if json.Unmarshal([]byte(pr.Kinds), &kinds) == nil && len(kinds) > 0 {
-		q = q.Where("jobs.kind IN ?", kinds)
+	var rows []struct {
+		ID int64
+		JobLine
 	}
-	if pr.MinWageFen > 0 {
-		q = q.Where("(jobs.wage_unit <> ? OR jobs.wage_max_fen >= ?)", pr.WageUnit, pr.MinWageFen)
+	if err := s.DB.WithContext(ctx).Table("jobs").
+		Select("jobs.id, jobs.title, jobs.employer, COALESCE(regions.name, '') AS place, jobs.wage_min_fen, jobs.wage_max_fen, jobs.wage_unit").
+		Joins("LEFT JOIN regions ON regions.code = jobs.region_code").Where("jobs.id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, err
 	}
-	return s.lines(q, n)
+	byID := map[int64]JobLine{}
+	for _, r := range rows {
+		byID[r.ID] = r.JobLine
+	}
+	out := make([]JobLine, 0, len(ids))
+	for _, id := range ids { // the engine's order
+		if l, ok := byID[id]; ok {
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }
 
 // Latest is the newest open postings.
