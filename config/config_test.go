@@ -120,3 +120,17 @@ func TestParseBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEListsEveryKey keeps the README's configuration table complete:
+// deployment scripts are written from it.
+func TestREADMEListsEveryKey(t *testing.T) {
+	raw, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range Keys() {
+		if !strings.Contains(string(raw), "`"+k.Env+"`") {
+			t.Errorf("README.md does not list %s (run: xiangbang config --markdown)", k.Env)
+		}
+	}
+}
