@@ -1,0 +1,143 @@
+package imports
+
+import (
+	"strings"
+
+	"github.com/xiangbang/xiangbang/model"
+)
+
+// upsert is a multi-row INSERT that updates the rows whose natural key
+// exists: ON DUPLICATE KEY UPDATE on MySQL, MariaDB and TiDB, ON CONFLICT
+// DO UPDATE on SQLite. The statement is built here rather than by gorm:
+// a batch is a thousand rows of a dozen values, and gorm's reflection and
+// its guess at the new ids of a mixed insert-and-update cost more than the
+// write itself.
+type upsert struct {
+	table  string
+	cols   []string // inserted, in the order of each row's values
+	key    []string // the unique key conflicts are found on (SQLite names it)
+	update []string // set from the new row on conflict; nil: plain INSERT
+}
+
+// maxVars keeps a statement under the placeholder limits (MySQL 65,535,
+// SQLite 32,766).
+const maxVars = 30000
+
+// exec writes rows (each len(cols) values) in as few statements as the
+// placeholder limit allows.
+func (u upsert) exec(b *batch, rows [][]any) error {
+	per := max(1, maxVars/len(u.cols))
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		if err := u.execOnce(b, rows[:n]); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+func (u upsert) execOnce(b *batch, rows [][]any) error {
+	var sb strings.Builder
+	sb.Grow(64 + len(rows)*(2*len(u.cols)+3) + 32*len(u.update))
+	sb.WriteString("INSERT INTO ")
+	sb.WriteString(u.table)
+	sb.WriteString(" (")
+	sb.WriteString(strings.Join(u.cols, ", "))
+	sb.WriteString(") VALUES ")
+	one := "(" + strings.Repeat("?, ", len(u.cols)-1) + "?)"
+	args := make([]any, 0, len(rows)*len(u.cols))
+	for i, r := range rows {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(one)
+		args = append(args, r...)
+	}
+	if len(u.update) > 0 {
+		if b.tx.Dialect == model.MySQL {
+			sb.WriteString(" ON DUPLICATE KEY UPDATE ")
+			for i, c := range u.update {
+				if i > 0 {
+					sb.WriteString(", ")
+				}
+				sb.WriteString(c + " = VALUES(" + c + ")")
+			}
+		} else {
+			sb.WriteString(" ON CONFLICT (" + strings.Join(u.key, ", ") + ") DO UPDATE SET ")
+			for i, c := range u.update {
+				if i > 0 {
+					sb.WriteString(", ")
+				}
+				sb.WriteString(c + " = excluded." + c)
+			}
+		}
+	}
+	_, err := b.tx.Statement.ConnPool.ExecContext(b.ctx, sb.String(), args...)
+	return err
+}
+
+// sealedArgs are the four column values of a sealed number, NULLs when
+// none is stored.
+func sealedArgs(s model.Sealed) []any {
+	if !s.IsSet() {
+		return []any{nil, nil, nil, nil}
+	}
+	return []any{s.Cipher, s.KeyID, s.Index, s.Masked}
+}
+
+// sealedCols are the four columns of a sealed number.
+func sealedCols(prefix string) []string {
+	return []string{prefix + "cipher", prefix + "key_id", prefix + "index", prefix + "masked"}
+}
+
+// sameSealed reports whether a stored sealed number holds the normalised
+// value: the blind index decides, since ciphertexts differ each time.
+func (j *job) sameSealed(stored model.Sealed, purpose, value string) bool {
+	if value == "" {
+		return !stored.IsSet()
+	}
+	return stored.Index != nil && *stored.Index == j.s.cipher.Index(purpose, value)
+}
+
+// reseal returns the sealed form of value, reusing the stored one when it
+// holds the same number.
+func (j *job) reseal(stored model.Sealed, purpose, value string) (model.Sealed, bool) {
+	if j.sameSealed(stored, purpose, value) {
+		return stored, false
+	}
+	return model.Seal(j.s.cipher, purpose, value), true
+}
+
+// changes collects the names of changed fields.
+type changes []string
+
+func (c *changes) str(name, old, new string) {
+	if old != new {
+		*c = append(*c, name)
+	}
+}
+
+func (c *changes) num(name string, old, new int64) {
+	if old != new {
+		*c = append(*c, name)
+	}
+}
+
+func (c *changes) flag(name string, old, new bool) {
+	if old != new {
+		*c = append(*c, name)
+	}
+}
+
+func (c *changes) date(name string, old, new model.Date) {
+	if old != new {
+		*c = append(*c, name)
+	}
+}
+
+func (c *changes) float(name string, old, new *float64) {
+	if (old == nil) != (new == nil) || old != nil && *old != *new {
+		*c = append(*c, name)
+	}
+}
