@@ -29,7 +29,7 @@ type benefits struct {
 // other postings are held to the importer's region. A file without 有效期起
 // starts new postings on the day of the import.
 type jobWriter struct {
-	j                     *job
+	j                      *job
 	hasBoard, hasTransport bool
 }
 

@@ -17,9 +17,9 @@ func (w *regionWriter) open(src importer.Source, o importer.Options) (*importer.
 	return importer.NewRegionDecoder(src, o)
 }
 
-func (w *regionWriter) rowOf(r *importer.RegionRow) int   { return r.Row }
-func (w *regionWriter) lookahead() lookahead              { return lookahead{} }
-func (w *regionWriter) begin(*importer.Header)            {}
+func (w *regionWriter) rowOf(r *importer.RegionRow) int { return r.Row }
+func (w *regionWriter) lookahead() lookahead            { return lookahead{} }
+func (w *regionWriter) begin(*importer.Header)          {}
 func (w *regionWriter) resolve(rc *rowCheck, r *importer.RegionRow) regionItem {
 	if !rc.inScope("code", r.Code, r.Code) {
 		return regionItem{}
