@@ -28,6 +28,7 @@ func keyOfPayment(p *model.Payment) paymentKey {
 type paymentWriter struct {
 	j          *job
 	hasFailure bool // the file has 失败原因: blank there means no failure
+	hasPaid    bool // the file has 发放日期 (or its status says there is none)
 }
 
 func (w *paymentWriter) open(src importer.Source, o importer.Options) (*importer.Decoder[importer.PaymentRow], error) {
@@ -42,6 +43,7 @@ func (w *paymentWriter) lookahead() lookahead {
 
 func (w *paymentWriter) begin(h *importer.Header) {
 	w.hasFailure = h.Has("failure_reason")
+	w.hasPaid = h.Has("paid_date")
 }
 
 func (w *paymentWriter) resolve(rc *rowCheck, r *importer.PaymentRow) paymentItem {
@@ -125,6 +127,9 @@ func (w *paymentWriter) flush(b *batch, items []paymentItem) error {
 		if old, ok := byKey[keyOfPayment(&p)]; ok {
 			if !w.hasFailure {
 				p.FailureReason = old.FailureReason
+			}
+			if !w.hasPaid && p.Status != model.PaymentScheduled && p.Status != model.PaymentFailed {
+				p.PaidDate = old.PaidDate // a returned payment keeps the day it was paid
 			}
 			if p.CardLast4 == "" {
 				p.CardLast4 = old.CardLast4
