@@ -11,13 +11,13 @@ import (
 
 // The fixture county's people, as its files name them.
 const (
-	hhJia    = "410122100201000001" // 测试甲一's household, 测试村 (测试镇)
-	hhYi     = "410122100202000002" // 测试乙一's, 东沟村 (测试镇)
-	hhDing   = "410122101201000004" // 测试丁一's, 南岗村 (二镇)
-	idJia1   = "419999195001010015" // 测试甲一, head of hhJia
-	idJia3   = "419999200506070041" // 测试甲三, daughter in hhJia
-	idYi1    = "419999195101010119" // 测试乙一, head of hhYi
-	idDing1  = "419999195301010316" // 测试丁一, head of hhDing
+	hhJia   = "410122100201000001" // 测试甲一's household, 测试村 (测试镇)
+	hhYi    = "410122100202000002" // 测试乙一's, 东沟村 (测试镇)
+	hhDing  = "410122101201000004" // 测试丁一's, 南岗村 (二镇)
+	idJia1  = "419999195001010015" // 测试甲一, head of hhJia
+	idJia3  = "419999200506070041" // 测试甲三, daughter in hhJia
+	idYi1   = "419999195101010119" // 测试乙一, head of hhYi
+	idDing1 = "419999195301010316" // 测试丁一, head of hhDing
 )
 
 var (
