@@ -18,6 +18,8 @@ import (
 	"github.com/xiangbang/xiangbang/model/modeltest"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/exports"
+	"github.com/xiangbang/xiangbang/service/imports"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/wechat"
@@ -43,6 +45,7 @@ type harness struct {
 	logBuf *bytes.Buffer
 	wx     *wechat.Client
 	mock   *wxmock.Server
+	runner *imports.Runner
 }
 
 type harnessOption func(*config.Config)
@@ -84,12 +87,28 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logBuf, nil)), DB: db, KV: store,
-		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos})
+	importSvc, err := imports.New(imports.Deps{DB: db, Cipher: modeltest.Cipher(t), Audit: auditLog, Items: config.DefaultSubsidyItems(),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, imports.Options{DataDir: t.TempDir(), Location: cfg.Location()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf, wx: wx, mock: mock}
+	runner, err := imports.NewRunner(importSvc, 1, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(runner.Stop)
+	exportSvc, err := exports.New(exports.Deps{DB: db, Audit: auditLog, Policy: config.DefaultPolicy()},
+		exports.Options{GraceDays: cfg.PaymentGraceDays, Location: cfg.Location()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logBuf, nil)), DB: db, KV: store,
+		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Imports: runner, Exports: exportSvc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf, wx: wx, mock: mock,
+		runner: runner}
 }
 
 // do sends a request; body is JSON-encoded unless it is already []byte or a

@@ -17,6 +17,8 @@ import (
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/exports"
+	"github.com/xiangbang/xiangbang/service/imports"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
 )
@@ -31,13 +33,15 @@ type Deps struct {
 	Auth     *auth.Service
 	Audit    *audit.Log
 	Photos   *photo.Service
+	Imports  *imports.Runner
+	Exports  *exports.Service
 	Now      func() time.Time
 }
 
 func (d Deps) check() error {
 	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
-		d.Audit == nil || d.Photos == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit and Photos are required")
+		d.Audit == nil || d.Photos == nil || d.Imports == nil || d.Exports == nil {
+		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, Imports and Exports are required")
 	}
 	return nil
 }
@@ -80,6 +84,7 @@ func New(d Deps) (*Server, error) {
 
 	adm := e.Group("/admin/api", limitBody(int64(d.Config.BodyLimit)))
 	s.adminAuthRoutes(adm)
+	s.importRoutes(adm)
 	return s, nil
 }
 

@@ -105,12 +105,18 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	runner, exportSvc, err := a.newImportsExports()
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := handlers.New(handlers.Deps{
 		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: a.audit, Photos: photos,
+		Imports: runner, Exports: exportSvc,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
+	loops := []loop{{name: "imports", run: runner.Run}}
 	srv := &http.Server{
 		Handler:           h,
 		ReadTimeout:       a.cfg.ReadTimeout,
@@ -120,7 +126,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          nil,
 	}
-	return srv, nil, nil
+	return srv, loops, nil
 }
 
 // serveUntilDone serves until ctx is cancelled (SIGINT/SIGTERM), then lets

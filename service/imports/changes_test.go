@@ -208,15 +208,15 @@ func TestMarkStale(t *testing.T) {
 			t.Fatalf("%v %v", runs, err)
 		}
 		for _, r := range runs {
-			wantFailed := r.ID == dead || r.ID == queued
+			wantFailed := r.ID == dead.ID || r.ID == queued.ID
 			if (r.Status == model.ImportFailed) != wantFailed || wantFailed && (r.Error == nil || *r.Error != staleReason || r.FinishedAt == nil) {
 				t.Errorf("run %d: %+v", r.ID, r)
 			}
 		}
-		if r, err := e.svc.Get(t.Context(), model.RegionScope("4101"), live); err != nil || r.Status != model.ImportRunning {
+		if r, err := e.svc.Get(t.Context(), model.RegionScope("4101"), live.ID); err != nil || r.Status != model.ImportRunning {
 			t.Fatalf("%+v %v", r, err)
 		}
-		if _, err := e.svc.Get(t.Context(), model.RegionScope("4102"), live); err == nil {
+		if _, err := e.svc.Get(t.Context(), model.RegionScope("4102"), live.ID); err == nil {
 			t.Fatal("another county sees the run")
 		}
 	})

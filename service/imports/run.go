@@ -44,7 +44,9 @@ func (s *Service) Run(ctx context.Context, req Request) (Result, error) {
 			if herr != nil {
 				return Result{Status: model.ImportFailed, Error: "无法读取文件"}, &importer.FileError{Reason: "无法读取文件", Err: herr}
 			}
-			j.runID, err = s.createRun(ctx, req, model.ImportRunning, sha, size)
+			var run model.ImportRun
+			run, err = s.createRun(ctx, req, model.ImportRunning, sha, size)
+			j.runID = run.ID
 		} else {
 			err = s.startRun(ctx, req.RunID)
 		}

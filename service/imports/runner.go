@@ -143,7 +143,8 @@ func (r *Runner) Submit(ctx context.Context, up *Upload, req Request) (model.Imp
 	}
 	r.waiting++
 	r.mu.Unlock()
-	id, err := r.s.createRun(ctx, req, model.ImportQueued, up.sha256, up.size)
+	run, err := r.s.createRun(ctx, req, model.ImportQueued, up.sha256, up.size)
+	id := run.ID
 	if err == nil {
 		req.Path = filepath.Join(r.s.runDir(id), "upload"+strings.ToLower(filepath.Ext(up.Name)))
 		if err = os.MkdirAll(r.s.runDir(id), 0o750); err == nil {
@@ -161,9 +162,7 @@ func (r *Runner) Submit(ctx context.Context, up *Upload, req Request) (model.Imp
 	req.RunID = id
 	r.wg.Add(1)
 	go r.work(audit.WithRequest(r.ctx, audit.RequestFrom(ctx)), req)
-	var run model.ImportRun
-	err = r.s.db.WithContext(ctx).Take(&run, id).Error
-	return run, err
+	return run, nil
 }
 
 func (r *Runner) done() {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
 )
@@ -19,7 +21,7 @@ const staleAfter = 2 * time.Minute
 const staleReason = "导入进程意外中止（服务重启或崩溃）。已写入的行保留；重新导入同一文件即可补齐其余的行，不会重复。"
 
 // createRun records a run.
-func (s *Service) createRun(ctx context.Context, req Request, status, sha string, size int64) (int64, error) {
+func (s *Service) createRun(ctx context.Context, req Request, status, sha string, size int64) (model.ImportRun, error) {
 	now := s.stamp()
 	run := model.ImportRun{Kind: string(req.Kind), FileName: truncateName(req.FileName), FileSHA256: sha, Mode: req.Mode,
 		Status: status, BytesTotal: size, AdminUserID: req.AdminID, RegionScope: scopePrefix(req.Scope), CreatedAt: now, UpdatedAt: now}
@@ -27,10 +29,8 @@ func (s *Service) createRun(ctx context.Context, req Request, status, sha string
 		run.StartedAt = &now
 		run.Phase = model.PhaseChecking
 	}
-	if err := s.db.WithContext(ctx).Create(&run).Error; err != nil {
-		return 0, err
-	}
-	return run.ID, nil
+	err := s.db.WithContext(ctx).Create(&run).Error
+	return run, err
 }
 
 // startRun moves a queued run to running.
@@ -79,6 +79,9 @@ func (s *Service) finishRun(ctx context.Context, id int64, res Result, rows int)
 		"status": res.Status, "phase": "", "rows_total": res.Total, "rows_done": rows, "rows_created": res.Created,
 		"rows_updated": res.Updated, "rows_unchanged": res.Unchanged, "rows_rejected": res.Rejected,
 		"report_path": res.ReportPath, "finished_at": now, "updated_at": now,
+	}
+	if res.Status != model.ImportFailed {
+		fields["bytes_done"] = gorm.Expr("bytes_total")
 	}
 	if res.Error != "" {
 		fields["error"] = res.Error
