@@ -17,7 +17,9 @@ import (
 	"github.com/xiangbang/xiangbang/model/modeltest"
 )
 
-func importFixture(name string) string { return filepath.Join("..", "service", "importer", "testdata", name) }
+func importFixture(name string) string {
+	return filepath.Join("..", "service", "importer", "testdata", name)
+}
 
 // importBody is a multipart upload: the file, then the fields.
 func importBody(t *testing.T, file string, fields ...string) ([]byte, string) {
