@@ -2,11 +2,16 @@ package imports
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"sort"
+	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/pii"
@@ -24,8 +29,11 @@ type job struct {
 	today  model.Date
 	lk     *dbLookups
 	report *reportSink
+
+	mu     sync.Mutex // counts and rows: the batch writer counts what it writes
 	counts Counts
-	extra  map[string]int // other things done, for the run's audit summary (head members created, ...)
+	rows   int            // rows read in this pass
+	extra  map[string]int // other things done, for the run's audit summary (head members created, ...); under mu
 
 	// The current pass.
 	phase  string
@@ -33,12 +41,33 @@ type job struct {
 	strict bool // every row passed the checking pass: a rejection now means the data changed
 	header *importer.Header
 	file   *countingFile
-	rows   int
 	seen   map[uint64]int32 // duplicate check on natural keys: key hash → first row
 	seed   maphash.Seed
 
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared writes, by query (nil: seen once)
+
 	lastBeat time.Time // last progress written to import_runs
 	lastTick int       // rows at the last Progress call
+}
+
+// snapshot reads the counts and the rows read so far.
+func (j *job) snapshot() (Counts, int) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.counts, j.rows
+}
+
+func (j *job) addRow() {
+	j.mu.Lock()
+	j.rows++
+	j.mu.Unlock()
+}
+
+func (j *job) setRows(n int) {
+	j.mu.Lock()
+	j.rows = n
+	j.mu.Unlock()
 }
 
 // errChanged stops the writing pass of an all-or-nothing run when a row
@@ -140,6 +169,7 @@ type batch struct {
 	unchanged int
 	audits    []audit.Event
 	events    []model.PaymentEvent
+	extra     map[string]int // added to the job's when the batch commits
 	touched   map[int64]bool // households whose payments changed
 }
 
@@ -154,10 +184,30 @@ func (b *batch) changedRow(targetKind string, id int64, region string, fields []
 	b.audits = append(b.audits, audit.Event{Action: "import.update", TargetKind: targetKind, TargetID: id, RegionCode: region, Detail: detail})
 }
 
+// flushRetrying is flush, again when the database chose the batch's
+// transaction as a deadlock victim: the transaction rolled back whole, and
+// a batch compares before it writes, so running it again is safe.
+func (j *job) flushRetrying(fn func(b *batch) error) error {
+	for attempt := 1; ; attempt++ {
+		err := j.flush(fn)
+		if err == nil || attempt == 3 || !isDeadlock(err) {
+			return err
+		}
+		j.s.log.Info("import: batch retried after a deadlock", "run", j.runID, "attempt", attempt)
+		time.Sleep(time.Duration(attempt*50) * time.Millisecond)
+	}
+}
+
+// isDeadlock reports MySQL's deadlock and lock-wait timeout errors.
+func isDeadlock(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
+}
+
 // flush writes one batch in its own transaction, with its audit entries,
 // payment events and the run's counters, then tells the payment cache.
 func (j *job) flush(fn func(b *batch) error) error {
-	b := &batch{ctx: j.ctx, j: j, now: j.s.stamp(), touched: map[int64]bool{}}
+	b := &batch{ctx: j.ctx, j: j, now: j.s.stamp(), touched: map[int64]bool{}, extra: map[string]int{}}
 	err := j.s.db.Tx(j.ctx, func(tx *model.DB) error {
 		b.tx = tx
 		if err := fn(b); err != nil {
@@ -171,18 +221,26 @@ func (j *job) flush(fn func(b *batch) error) error {
 				return err
 			}
 		}
-		next := j.counts
+		if b.created+b.updated == 0 {
+			return nil // nothing written: the heartbeat will count it, no commit to wait for
+		}
+		next, rows := j.snapshot()
 		next.Created += b.created
 		next.Updated += b.updated
 		next.Unchanged += b.unchanged
-		return j.saveProgress(tx, next, true)
+		return j.saveProgress(tx, next, rows)
 	})
 	if err != nil {
 		return err
 	}
+	j.mu.Lock()
 	j.counts.Created += b.created
 	j.counts.Updated += b.updated
 	j.counts.Unchanged += b.unchanged
+	for k, n := range b.extra {
+		j.extra[k] += n
+	}
+	j.mu.Unlock()
 	if j.s.payments != nil && len(b.touched) > 0 {
 		ids := make([]int64, 0, len(b.touched))
 		for id := range b.touched {

@@ -156,7 +156,7 @@ func (w *householdWriter) flush(b *batch, items []householdItem) error {
 			switch {
 			case m == nil:
 				headChanged = true
-				j.extra["head_members_created"]++
+				b.extra["head_members_created"]++
 				row := w.newHead(b, &r)
 				if old == nil {
 					newHeads[r.HouseholdNo] = len(headRows)

@@ -50,6 +50,7 @@ type memberRef struct {
 	IDCardIndex string
 	HouseholdNo string
 	RegionCode  string
+	HeadName    string // the household's
 	found       bool
 }
 
@@ -193,7 +194,7 @@ func (l *dbLookups) fetchMembers(ids []string) error {
 	l.queries++
 	err := l.db.WithContext(l.ctx).Table("members AS m").Joins("JOIN households AS h ON h.id = m.household_id").
 		Select("m.id AS id", "m.household_id AS household_id", "m.name AS name", "m.id_card_index AS id_card_index",
-			"h.household_no AS household_no", "h.region_code AS region_code").
+			"h.household_no AS household_no", "h.region_code AS region_code", "h.head_name AS head_name").
 		Where("m.id_card_index IN ?", indexes).Find(&rows).Error
 	if err != nil {
 		return err
@@ -201,6 +202,9 @@ func (l *dbLookups) fetchMembers(ids []string) error {
 	for _, m := range rows {
 		m.found = true
 		l.members[byIndex[m.IDCardIndex]] = m
+		// The household comes with the member: rows naming both ask once.
+		l.households[m.HouseholdNo] = householdRef{ID: m.HouseholdID, HouseholdNo: m.HouseholdNo, RegionCode: m.RegionCode,
+			HeadName: m.HeadName, found: true}
 	}
 	return nil
 }

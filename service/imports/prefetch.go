@@ -90,10 +90,17 @@ func (p *prefetchSource) prefetch() error {
 	for _, v := range p.values(p.ahead.cadreIDs, importer.ParseIDCard) {
 		cadreKeys = append(cadreKeys, "i"+v)
 	}
-	if err := p.lk.fetchHouseholds(households); err != nil {
+	// Members first: their households come with them.
+	if err := p.lk.fetchMembers(members); err != nil {
 		return err
 	}
-	if err := p.lk.fetchMembers(members); err != nil {
+	unknown := households[:0]
+	for _, no := range households {
+		if _, ok := p.lk.households[no]; !ok {
+			unknown = append(unknown, no)
+		}
+	}
+	if err := p.lk.fetchHouseholds(unknown); err != nil {
 		return err
 	}
 	return p.lk.fetchCadres(cadreKeys)

@@ -3,6 +3,7 @@ package imports
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -36,7 +37,8 @@ func (s *Service) Run(ctx context.Context, req Request) (Result, error) {
 		return Result{Status: model.ImportFailed}, err
 	}
 	j := &job{ctx: ctx, s: s, req: req, runID: req.RunID, today: s.today(), lk: newLookups(ctx, s.db, s.cipher),
-		extra: map[string]int{}}
+		extra: map[string]int{}, stmts: map[string]*sql.Stmt{}}
+	defer j.closeStatements()
 	if !req.DryRun {
 		var err error
 		if req.RunID == 0 {
@@ -108,7 +110,9 @@ func (j *job) run() (Result, error) {
 	checkFirst := j.req.Mode == model.ImportAllOrNothing || j.req.DryRun
 	if checkFirst {
 		j.phase, j.write = model.PhaseChecking, false
+		start := time.Now()
 		err := j.pass()
+		res.Checking = time.Since(start)
 		j.counts.Total = j.rows
 		res.Counts = j.counts
 		switch {
@@ -123,7 +127,9 @@ func (j *job) run() (Result, error) {
 		j.strict = true
 	}
 	j.phase, j.write, j.rows = model.PhaseWriting, true, 0
+	start := time.Now()
 	err := j.pass()
+	res.Writing = time.Since(start)
 	if !checkFirst {
 		j.counts.Total = j.rows
 	}

@@ -50,7 +50,7 @@ func (s *Service) startRun(ctx context.Context, id int64) error {
 // saveProgress writes the run's counters and phase, and so its heartbeat;
 // inside a batch's transaction when tx is given, so that the counters
 // match what is committed.
-func (j *job) saveProgress(tx *model.DB, c Counts, force bool) error {
+func (j *job) saveProgress(tx *model.DB, c Counts, rows int) error {
 	if j.runID == 0 {
 		return nil
 	}
@@ -62,14 +62,10 @@ func (j *job) saveProgress(tx *model.DB, c Counts, force bool) error {
 	if j.file != nil {
 		bytes = j.file.done()
 	}
-	err := tx.WithContext(context.WithoutCancel(j.ctx)).Model(&model.ImportRun{}).Where("id = ?", j.runID).Updates(map[string]any{
-		"phase": j.phase, "rows_total": c.Total, "rows_done": j.rows, "rows_created": c.Created, "rows_updated": c.Updated,
+	return tx.WithContext(context.WithoutCancel(j.ctx)).Model(&model.ImportRun{}).Where("id = ?", j.runID).Updates(map[string]any{
+		"phase": j.phase, "rows_total": c.Total, "rows_done": rows, "rows_created": c.Created, "rows_updated": c.Updated,
 		"rows_unchanged": c.Unchanged, "rows_rejected": c.Rejected, "bytes_done": bytes, "updated_at": now,
 	}).Error
-	if err == nil {
-		j.lastBeat = time.Now()
-	}
-	return err
 }
 
 // finishRun records how a run ended.

@@ -16,7 +16,8 @@ import (
 
 // PaymentsChanged is told, after each committed batch, which households'
 // payments an import created or changed: the subsidy service drops its
-// cached summaries of them.
+// cached summaries of them. Batches are written by more than one goroutine
+// at once, so it must be safe for concurrent use.
 type PaymentsChanged interface {
 	InvalidateHouseholds(ctx context.Context, ids []int64) error
 }
@@ -41,6 +42,10 @@ type Options struct {
 	Location *time.Location
 	// BatchSize is the number of rows per write transaction (default 1000).
 	BatchSize int
+	// Writers is how many batches are written at once (default: two on
+	// MySQL, whose server works on each in a thread of its own; one on
+	// SQLite, which has one writer).
+	Writers int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -73,6 +78,12 @@ func New(d Deps, o Options) (*Service, error) {
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 1000
+	}
+	if o.Writers <= 0 || d.DB.Dialect == model.SQLite {
+		o.Writers = 1
+		if d.DB.Dialect == model.MySQL {
+			o.Writers = 2
+		}
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -145,4 +156,7 @@ type Result struct {
 	// Error says why a failed run failed, in Chinese.
 	Error string
 	Took  time.Duration
+	// Checking and Writing are the time of each pass (one of them is zero
+	// for keep_good and for dry runs).
+	Checking, Writing time.Duration
 }

@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"database/sql"
 	"strings"
 
 	"github.com/xiangbang/xiangbang/model"
@@ -73,8 +74,58 @@ func (u upsert) execOnce(b *batch, rows [][]any) error {
 			}
 		}
 	}
-	_, err := b.tx.Statement.ConnPool.ExecContext(b.ctx, sb.String(), args...)
+	return b.j.exec(b, sb.String(), args)
+}
+
+// maxStatements bounds a run's prepared statements: full batches of each
+// table repeat one statement; odd sizes (the last batch) run unprepared.
+const maxStatements = 8
+
+// exec runs a write in the batch's transaction. A statement seen before is
+// prepared once per run and reused: a thousand-row INSERT is parsed once,
+// not once per batch, and costs one round trip instead of three.
+func (j *job) exec(b *batch, query string, args []any) error {
+	tx, ok := b.tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		_, err := b.tx.Statement.ConnPool.ExecContext(b.ctx, query, args...)
+		return err
+	}
+	j.stmtMu.Lock()
+	st, seen := j.stmts[query]
+	if !seen && len(j.stmts) < maxStatements {
+		j.stmts[query] = nil // seen once; prepared the second time
+	}
+	j.stmtMu.Unlock()
+	if st == nil && seen {
+		sqlDB, err := j.s.db.DB.DB()
+		if err != nil {
+			return err
+		}
+		if st, err = sqlDB.PrepareContext(j.ctx, query); err != nil {
+			return err
+		}
+		j.stmtMu.Lock()
+		j.stmts[query] = st
+		j.stmtMu.Unlock()
+	}
+	if st == nil {
+		_, err := tx.ExecContext(b.ctx, query, args...)
+		return err
+	}
+	_, err := tx.StmtContext(b.ctx, st).ExecContext(b.ctx, args...)
 	return err
+}
+
+// closeStatements releases the run's prepared statements.
+func (j *job) closeStatements() {
+	j.stmtMu.Lock()
+	defer j.stmtMu.Unlock()
+	for q, st := range j.stmts {
+		if st != nil {
+			st.Close()
+		}
+		delete(j.stmts, q)
+	}
 }
 
 // sealedArgs are the four column values of a sealed number, NULLs when
