@@ -46,6 +46,8 @@ func main() {
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "xiangbang-bench-import"), "where the generated files go")
 	mode := flag.String("mode", model.ImportAllOrNothing, "all | keep_good")
 	batch := flag.Int("batch", 1000, "rows per write transaction")
+	dry := flag.Bool("dry", false, "payments: the checking pass only (a dry run)")
+	writers := flag.Int("writers", 0, "batches written at once (0: the service's default, two on MySQL)")
 	flag.Parse()
 	ctx := context.Background()
 	var err error
@@ -53,7 +55,7 @@ func main() {
 	case "prepare":
 		err = prepare(ctx, *dsn, *dbName, *dir)
 	case "payments":
-		err = payments(ctx, *dsn, *dbName, *dir, *mode, *batch)
+		err = payments(ctx, *dsn, *dbName, *dir, *mode, *batch, *writers, *dry)
 	case "reset":
 		err = reset(ctx, *dsn, *dbName)
 	default:
@@ -85,7 +87,7 @@ func open(ctx context.Context, server, name string) (*model.DB, error) {
 	return model.Open(ctx, model.Options{DSN: cfg.FormatDSN(), ConnectTimeout: 10 * time.Second, MaxOpenConns: 8, MaxIdleConns: 8, Logger: quiet})
 }
 
-func service(db *model.DB, dir string, batch int) (*imports.Service, error) {
+func service(db *model.DB, dir string, batch, writers int) (*imports.Service, error) {
 	log, err := audit.New(db, nil)
 	if err != nil {
 		return nil, err
@@ -93,7 +95,7 @@ func service(db *model.DB, dir string, batch int) (*imports.Service, error) {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	return imports.New(imports.Deps{DB: db, Cipher: cipher(), Audit: log, Items: config.DefaultSubsidyItems(),
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))},
-		imports.Options{DataDir: dir, Location: loc, BatchSize: batch})
+		imports.Options{DataDir: dir, Location: loc, BatchSize: batch, Writers: writers})
 }
 
 func prepare(ctx context.Context, server, name, dir string) error {
@@ -131,7 +133,7 @@ func prepare(ctx context.Context, server, name, dir string) error {
 		}
 	}
 	fmt.Printf("files generated in %s (%.1f s)\n", dir, time.Since(start).Seconds())
-	svc, err := service(db, dir, 1000)
+	svc, err := service(db, dir, 1000, 0)
 	if err != nil {
 		return err
 	}
@@ -146,19 +148,19 @@ func prepare(ctx context.Context, server, name, dir string) error {
 	return nil
 }
 
-func payments(ctx context.Context, server, name, dir, mode string, batch int) error {
+func payments(ctx context.Context, server, name, dir, mode string, batch, writers int, dry bool) error {
 	db, err := open(ctx, server, name)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc, err := service(db, dir, batch)
+	svc, err := service(db, dir, batch, writers)
 	if err != nil {
 		return err
 	}
 	load := loadavg()
 	var peakHeap uint64
-	res, err := svc.Run(ctx, imports.Request{Kind: importer.KindPayments, Path: filepath.Join(dir, "payments.csv"), Mode: mode,
+	res, err := svc.Run(ctx, imports.Request{Kind: importer.KindPayments, Path: filepath.Join(dir, "payments.csv"), Mode: mode, DryRun: dry,
 		Scope: model.SystemScope(), Actor: audit.Actor{Kind: "importer", Name: "bench"}, Progress: func(p imports.Progress) {
 			if p.Rows%50_000 == 0 {
 				var m runtime.MemStats
@@ -169,7 +171,7 @@ func payments(ctx context.Context, server, name, dir, mode string, batch int) er
 	if err != nil {
 		return fmt.Errorf("%w (%s)", err, res.Error)
 	}
-	fmt.Printf("payments (%s, batch %d): %d rows, created %d, updated %d, unchanged %d, rejected %d\n", mode, batch, res.Total,
+	fmt.Printf("payments (%s, batch %d, writers %d): %d rows, created %d, updated %d, unchanged %d, rejected %d\n", mode, batch, writers, res.Total,
 		res.Created, res.Updated, res.Unchanged, res.Rejected)
 	fmt.Printf("checking pass %.1f s, writing pass %.1f s\n", res.Checking.Seconds(), res.Writing.Seconds())
 	fmt.Printf("wall %.1f s, peak RSS %d MB, peak heap %d MB, load average before %s, after %s\n", res.Took.Seconds(),
