@@ -37,14 +37,28 @@
 // thousand rows, one transaction each. Memory stays flat: a batch, a chunk
 // of look-ahead rows and, for the duplicate check, eight bytes per row.
 //
+// Batches are written by their own goroutines (two at once on MySQL) while
+// the next batch is read and checked; each is one transaction with its
+// audit entries, its payment events and the run's counters, so the
+// counters always match what is committed.
+//
 // If the writing pass stops half-way (the process dies, the database goes
 // away) the batches already committed stay, and the run is marked failed:
-// by its own error, or, for a process that died, by MarkStale when the next
-// server starts or when anybody reads the run list. Importing the same file
-// again finishes the job: the committed rows come back unchanged and the
-// rest are created, because every write is an upsert on the natural key.
-// Should the stored data change between the two passes so that a checked
-// row no longer passes, the writing pass stops the same way.
+// by its own error, or, for a process that died, by MarkStale once the
+// run's heartbeat (its progress, written every two seconds) is two minutes
+// old; the server calls it at start and whenever runs are read, so no run
+// stays "running" forever. Importing the same file again finishes the job:
+// the committed rows come back unchanged and the rest are created, because
+// every write is an upsert on the natural key. Should the stored data
+// change between the two passes so that a checked row no longer passes,
+// the writing pass stops the same way.
+//
+// # What others read
+//
+// Payments an import changes are passed, batch by batch, to a
+// PaymentsChanged (the subsidy cache); a payment whose status changes gets
+// a payment_events row (old and new status) for the push engine. A row's
+// updated_at moves only when the row really changes.
 //
 // With --keep-good (mode keep_good) one pass does both: good rows are
 // written, bad ones reported.
