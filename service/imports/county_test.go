@@ -24,7 +24,7 @@ func TestCountyTwice(t *testing.T) {
 				}
 			}
 			var head model.Member
-			if err := db.Where("relation = ?", RelationHead).Order("id").First(&head).Error; err != nil {
+			if err := db.Where("id_card_index = ?", e.fx.Cipher.Index(pii.PurposeIDCard, "419999195001010015")).Take(&head).Error; err != nil {
 				t.Fatal(err)
 			}
 			id, err := head.IDCard.Open(e.fx.Cipher, pii.PurposeIDCard)

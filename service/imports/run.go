@@ -66,6 +66,11 @@ func (s *Service) Run(ctx context.Context, req Request) (Result, error) {
 	if runErr != nil {
 		res.Status, res.Error = model.ImportFailed, j.explain(runErr)
 	}
+	if req.OwnsFile {
+		if err := os.Remove(req.Path); err != nil && !os.IsNotExist(err) {
+			s.log.Warn("import: upload not removed", "run", j.runID, "err", err)
+		}
+	}
 	if !req.DryRun {
 		done := context.WithoutCancel(ctx)
 		if err := s.finishRun(done, j.runID, res, j.rows); err != nil {

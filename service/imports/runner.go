@@ -159,7 +159,7 @@ func (r *Runner) Submit(ctx context.Context, up *Upload, req Request) (model.Imp
 		up.Discard()
 		return model.ImportRun{}, err
 	}
-	req.RunID = id
+	req.RunID, req.OwnsFile = id, true
 	r.wg.Add(1)
 	go r.work(audit.WithRequest(r.ctx, audit.RequestFrom(ctx)), req)
 	return run, nil

@@ -122,6 +122,10 @@ type Request struct {
 	// ReportPath is where the CSV report of rejected rows goes; default
 	// DataDir/imports/<run>/report.csv, or a temporary name for dry runs.
 	ReportPath string
+	// OwnsFile says the file is an upload the run owns: it holds personal
+	// numbers in clear, so it is removed when the run ends, before the run
+	// is marked ended.
+	OwnsFile bool
 	// Progress, when set, is called as rows are read (about every thousand
 	// rows) and at the end of each phase.
 	Progress func(Progress)
