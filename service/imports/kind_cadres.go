@@ -91,7 +91,7 @@ func (w *cadreWriter) flush(b *batch, items []cadreItem) error {
 	byID := map[int64]*model.Cadre{}
 	if len(ids) > 0 {
 		var stored []model.Cadre
-		if err := b.tx.WithContext(b.ctx).Where("id IN ?", ids).Find(&stored).Error; err != nil {
+		if err := b.tx.WithContext(b.ctx).Where((&where{}).ints("id", ids).and()).Find(&stored).Error; err != nil {
 			return err
 		}
 		for i := range stored {

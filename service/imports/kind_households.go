@@ -105,7 +105,7 @@ func (w *householdWriter) flush(b *batch, items []householdItem) error {
 		}
 	}
 	var stored []model.Household
-	if err := b.tx.WithContext(b.ctx).Where("household_no IN ?", nos).Find(&stored).Error; err != nil {
+	if err := b.tx.WithContext(b.ctx).Where((&where{}).in("household_no", nos).and()).Find(&stored).Error; err != nil {
 		return err
 	}
 	byNo := make(map[string]*model.Household, len(stored))
@@ -115,7 +115,7 @@ func (w *householdWriter) flush(b *batch, items []householdItem) error {
 	var storedHeads []model.Member
 	if len(heads) > 0 {
 		if err := b.tx.WithContext(b.ctx).Select("id", "household_id", "name", "relation", "id_card_index").
-			Where("id_card_index IN ?", heads).Find(&storedHeads).Error; err != nil {
+			Where((&where{}).in("id_card_index", heads).and()).Find(&storedHeads).Error; err != nil {
 			return err
 		}
 	}
@@ -208,7 +208,7 @@ func (w *householdWriter) flush(b *batch, items []householdItem) error {
 			HouseholdNo string
 		}
 		if err := b.tx.WithContext(b.ctx).Model(&model.Household{}).Select("id", "household_no").
-			Where("household_no IN ?", newNos).Find(&ids).Error; err != nil {
+			Where((&where{}).in("household_no", newNos).and()).Find(&ids).Error; err != nil {
 			return err
 		}
 		for _, h := range ids {

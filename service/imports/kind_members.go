@@ -80,7 +80,7 @@ func (w *memberWriter) flush(b *batch, items []memberItem) error {
 		indexes[i] = j.s.cipher.Index(pii.PurposeIDCard, items[i].r.IDCard)
 	}
 	var stored []model.Member
-	if err := b.tx.WithContext(b.ctx).Where("id_card_index IN ?", indexes).Find(&stored).Error; err != nil {
+	if err := b.tx.WithContext(b.ctx).Where((&where{}).in("id_card_index", indexes).and()).Find(&stored).Error; err != nil {
 		return err
 	}
 	byIndex := make(map[string]*model.Member, len(stored))

@@ -89,7 +89,7 @@ func (w *pairingWriter) flush(b *batch, items []pairingItem) error {
 		households[it.householdID], cadres[it.cadreID] = true, true
 	}
 	var stored []model.Pairing
-	if err := b.tx.WithContext(b.ctx).Where("household_id IN ? AND cadre_id IN ?", keys(households), keys(cadres)).
+	if err := b.tx.WithContext(b.ctx).Where((&where{}).ints("household_id", keys(households)).ints("cadre_id", keys(cadres)).and()).
 		Find(&stored).Error; err != nil {
 		return err
 	}

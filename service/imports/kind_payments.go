@@ -111,8 +111,8 @@ func (w *paymentWriter) flush(b *batch, items []paymentItem) error {
 		periods[items[i].p.Period] = true
 	}
 	var stored []model.Payment
-	if err := b.tx.WithContext(b.ctx).Where("household_id IN ? AND item_code IN ? AND period IN ?",
-		keys(households), keys(codes), keys(periods)).Find(&stored).Error; err != nil {
+	cond := (&where{}).ints("household_id", keys(households)).in("item_code", keys(codes)).in("period", keys(periods)).and()
+	if err := b.tx.WithContext(b.ctx).Where(cond).Find(&stored).Error; err != nil {
 		return err
 	}
 	byKey := make(map[paymentKey]*model.Payment, len(stored))

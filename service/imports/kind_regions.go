@@ -41,7 +41,7 @@ func (w *regionWriter) flush(b *batch, items []regionItem) error {
 		codes[i] = items[i].r.Code
 	}
 	var stored []model.Region
-	if err := b.tx.WithContext(b.ctx).Where("code IN ?", codes).Find(&stored).Error; err != nil {
+	if err := b.tx.WithContext(b.ctx).Where((&where{}).in("code", codes).and()).Find(&stored).Error; err != nil {
 		return err
 	}
 	byCode := make(map[string]*model.Region, len(stored))

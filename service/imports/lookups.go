@@ -154,7 +154,7 @@ func (l *dbLookups) fetchHouseholds(nos []string) error {
 	var rows []householdRef
 	l.queries++
 	if err := l.db.WithContext(l.ctx).Model(&model.Household{}).Select("id", "household_no", "region_code", "head_name").
-		Where("household_no IN ?", nos).Find(&rows).Error; err != nil {
+		Where((&where{}).in("household_no", nos).and()).Find(&rows).Error; err != nil {
 		return err
 	}
 	for _, no := range nos {
@@ -195,7 +195,7 @@ func (l *dbLookups) fetchMembers(ids []string) error {
 	err := l.db.WithContext(l.ctx).Table("members AS m").Joins("JOIN households AS h ON h.id = m.household_id").
 		Select("m.id AS id", "m.household_id AS household_id", "m.name AS name", "m.id_card_index AS id_card_index",
 			"h.household_no AS household_no", "h.region_code AS region_code", "h.head_name AS head_name").
-		Where("m.id_card_index IN ?", indexes).Find(&rows).Error
+		Where((&where{}).in("m.id_card_index", indexes).and()).Find(&rows).Error
 	if err != nil {
 		return err
 	}
@@ -296,14 +296,14 @@ func (l *dbLookups) fetchCadres(keys []string) error {
 		}
 	}
 	q := l.db.WithContext(l.ctx).Model(&model.Cadre{}).Select("id", "name", "region_code", "phone_index", "id_card_index")
-	switch {
-	case len(phones) > 0 && len(ids) > 0:
-		q = q.Where("phone_index IN ? OR id_card_index IN ?", phones, ids)
-	case len(phones) > 0:
-		q = q.Where("phone_index IN ?", phones)
-	default:
-		q = q.Where("id_card_index IN ?", ids)
+	w := &where{}
+	if len(phones) > 0 {
+		w.in("phone_index", phones)
 	}
+	if len(ids) > 0 {
+		w.in("id_card_index", ids)
+	}
+	q = q.Where(w.or())
 	var rows []cadreRef
 	l.queries++
 	if err := q.Find(&rows).Error; err != nil {
