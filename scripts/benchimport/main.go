@@ -40,11 +40,12 @@ const (
 )
 
 func main() {
-	step := flag.String("step", "", "prepare | payments | reset (empty the payments, to import them afresh)")
+	step := flag.String("step", "", "prepare | payments | reset (empty the payments, to import them afresh) | drop (the database and the files)")
 	dsn := flag.String("dsn", "root:@tcp(127.0.0.1:3306)/", "MariaDB server DSN (the database name is ignored)")
 	dbName := flag.String("db", "xb_bench_import", "database to (re)create and use")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "xiangbang-bench-import"), "where the generated files go")
 	mode := flag.String("mode", model.ImportAllOrNothing, "all | keep_good")
+	file := flag.String("file", "payments.csv", "payments: the file (payments-paid.csv: the same a month on, 50,000 payments paid since)")
 	batch := flag.Int("batch", 1000, "rows per write transaction")
 	dry := flag.Bool("dry", false, "payments: the checking pass only (a dry run)")
 	writers := flag.Int("writers", 0, "batches written at once (0: the service's default, two on MySQL)")
@@ -55,9 +56,11 @@ func main() {
 	case "prepare":
 		err = prepare(ctx, *dsn, *dbName, *dir)
 	case "payments":
-		err = payments(ctx, *dsn, *dbName, *dir, *mode, *batch, *writers, *dry)
+		err = payments(ctx, *dsn, *dbName, filepath.Join(*dir, *file), *mode, *batch, *writers, *dry)
 	case "reset":
 		err = reset(ctx, *dsn, *dbName)
+	case "drop":
+		err = drop(ctx, *dsn, *dbName, *dir)
 	default:
 		flag.Usage()
 		os.Exit(2)
@@ -99,16 +102,18 @@ func service(db *model.DB, dir string, batch, writers int) (*imports.Service, er
 }
 
 func prepare(ctx context.Context, server, name, dir string) error {
+	if err := drop(ctx, server, name, ""); err != nil {
+		return err
+	}
 	admin, err := open(ctx, server, "")
 	if err != nil {
 		return err
 	}
-	for _, stmt := range []string{"DROP DATABASE IF EXISTS " + name, "CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"} {
-		if err := admin.Exec(stmt).Error; err != nil {
-			return err
-		}
-	}
+	err = admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error
 	admin.Close()
+	if err != nil {
+		return err
+	}
 	db, err := open(ctx, server, name)
 	if err != nil {
 		return err
@@ -127,7 +132,8 @@ func prepare(ctx context.Context, server, name, dir string) error {
 	for _, f := range []struct {
 		name string
 		gen  func(w *bufio.Writer)
-	}{{"regions.csv", genRegions}, {"households.csv", genHouseholds}, {"members.csv", genMembers}, {"payments.csv", genPayments}} {
+	}{{"regions.csv", genRegions}, {"households.csv", genHouseholds}, {"members.csv", genMembers}, {"payments.csv", genPayments(false)},
+		{"payments-paid.csv", genPayments(true)}} {
 		if err := writeFile(filepath.Join(dir, f.name), f.gen); err != nil {
 			return err
 		}
@@ -148,19 +154,19 @@ func prepare(ctx context.Context, server, name, dir string) error {
 	return nil
 }
 
-func payments(ctx context.Context, server, name, dir, mode string, batch, writers int, dry bool) error {
+func payments(ctx context.Context, server, name, path, mode string, batch, writers int, dry bool) error {
 	db, err := open(ctx, server, name)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	svc, err := service(db, dir, batch, writers)
+	svc, err := service(db, filepath.Dir(path), batch, writers)
 	if err != nil {
 		return err
 	}
 	load := loadavg()
 	var peakHeap uint64
-	res, err := svc.Run(ctx, imports.Request{Kind: importer.KindPayments, Path: filepath.Join(dir, "payments.csv"), Mode: mode, DryRun: dry,
+	res, err := svc.Run(ctx, imports.Request{Kind: importer.KindPayments, Path: path, Mode: mode, DryRun: dry,
 		Scope: model.SystemScope(), Actor: audit.Actor{Kind: "importer", Name: "bench"}, Progress: func(p imports.Progress) {
 			if p.Rows%50_000 == 0 {
 				var m runtime.MemStats
@@ -171,11 +177,27 @@ func payments(ctx context.Context, server, name, dir, mode string, batch, writer
 	if err != nil {
 		return fmt.Errorf("%w (%s)", err, res.Error)
 	}
-	fmt.Printf("payments (%s, batch %d, writers %d): %d rows, created %d, updated %d, unchanged %d, rejected %d\n", mode, batch, writers, res.Total,
+	fmt.Printf("%s (%s, batch %d, writers %d): %d rows, created %d, updated %d, unchanged %d, rejected %d\n", filepath.Base(path), mode, batch, writers, res.Total,
 		res.Created, res.Updated, res.Unchanged, res.Rejected)
 	fmt.Printf("checking pass %.1f s, writing pass %.1f s\n", res.Checking.Seconds(), res.Writing.Seconds())
 	fmt.Printf("wall %.1f s, peak RSS %d MB, peak heap %d MB, load average before %s, after %s\n", res.Took.Seconds(),
 		peakRSS()>>20, peakHeap>>20, load, loadavg())
+	return nil
+}
+
+// drop removes the database and, when dir is given, the generated files.
+func drop(ctx context.Context, server, name, dir string) error {
+	admin, err := open(ctx, server, "")
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	if err := admin.Exec("DROP DATABASE IF EXISTS " + name).Error; err != nil {
+		return err
+	}
+	if dir != "" {
+		return os.RemoveAll(dir)
+	}
 	return nil
 }
 
@@ -273,7 +295,13 @@ var benchItems = []struct {
 	{"公益性岗位补贴", "2024-09", true}, {"县域内稳定就业劳务补助", "2024", true},
 }
 
-func genPayments(w *bufio.Writer) {
+// genPayments writes the payments; with paidLater, the same file a month
+// on: the 50,000 payments that were scheduled have been paid.
+func genPayments(paidLater bool) func(w *bufio.Writer) {
+	return func(w *bufio.Writer) { writePayments(w, paidLater) }
+}
+
+func writePayments(w *bufio.Writer, paidLater bool) {
 	w.WriteString("户编号,身份证号,姓名,补贴项目,发放期间,发放批次,发放金额,应发日期,发放日期,发放状态,银行卡号后四位,失败原因\r\n")
 	for i := 0; i < households*perHome; i++ {
 		h, it := i/perHome, benchItems[i%perHome]
@@ -285,6 +313,9 @@ func genPayments(w *bufio.Writer) {
 		switch i % 20 {
 		case 7:
 			status, paid = "待发放", ""
+			if paidLater {
+				status, paid = "已发放", "2024-10-20"
+			}
 		case 13:
 			status, paid, reason = "发放失败", "", "账户已冻结"
 		}
