@@ -193,7 +193,7 @@ func (j *job) flushRetrying(fn func(b *batch) error) error {
 		if err == nil || attempt == 3 || !isDeadlock(err) {
 			return err
 		}
-		j.s.log.Info("import: batch retried after a deadlock", "run", j.runID, "attempt", attempt)
+		j.s.log.Warn("import: batch retried after a deadlock", "run", j.runID, "attempt", attempt)
 		time.Sleep(time.Duration(attempt*50) * time.Millisecond)
 	}
 }
