@@ -53,9 +53,11 @@ func NewRunner(s *Service, parallel, maxQueue int) (*Runner, error) {
 func (r *Runner) Service() *Service { return r.s }
 
 // Run is the runner's life beside the server: it marks the runs a previous
-// process left behind failed, then waits for ctx to end and stops the runs
-// still going (they are marked failed, saying what they kept).
+// process left behind failed and removes uploads it never got to queue,
+// then waits for ctx to end and stops the runs still going (they are
+// marked failed, saying what they kept).
 func (r *Runner) Run(ctx context.Context) error {
+	r.removeOrphans(24 * time.Hour)
 	if n, err := r.s.MarkStale(ctx); err != nil {
 		r.s.log.Warn("import: stale runs not checked", "err", err)
 	} else if n > 0 {
@@ -64,6 +66,20 @@ func (r *Runner) Run(ctx context.Context) error {
 	<-ctx.Done()
 	r.Stop()
 	return nil
+}
+
+// removeOrphans deletes spooled uploads older than age: a process that died
+// while a file was arriving leaves one behind. Younger ones may be another
+// instance's, arriving now.
+func (r *Runner) removeOrphans(age time.Duration) {
+	matches, _ := filepath.Glob(filepath.Join(r.s.Dir(), "upload-*"))
+	for _, m := range matches {
+		if fi, err := os.Stat(m); err == nil && time.Since(fi.ModTime()) > age {
+			if err := os.Remove(m); err == nil {
+				r.s.log.Info("import: removed an upload left behind", "file", filepath.Base(m))
+			}
+		}
+	}
 }
 
 // Stop cancels the runs going and waiting, and waits for them to record

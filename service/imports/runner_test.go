@@ -93,6 +93,20 @@ func TestRunner(t *testing.T) {
 			}
 		})
 
+		t.Run("uploads left behind by a dead process", func(t *testing.T) {
+			old, fresh := spool(t, r, fixture("regions_gbk_title.csv")), spool(t, r, fixture("regions_gbk_title.csv"))
+			past := time.Now().Add(-25 * time.Hour)
+			os.Chtimes(old.path, past, past)
+			r.removeOrphans(24 * time.Hour)
+			if _, err := os.Stat(old.path); !os.IsNotExist(err) {
+				t.Fatalf("old upload kept: %v", err)
+			}
+			if _, err := os.Stat(fresh.path); err != nil {
+				t.Fatalf("fresh upload removed: %v", err)
+			}
+			fresh.Discard()
+		})
+
 		t.Run("queue full, then stopped", func(t *testing.T) {
 			r.slots <- struct{}{} // someone else's run holds the one slot
 			var queued []int64
