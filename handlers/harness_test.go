@@ -22,6 +22,8 @@ import (
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/chatbot"
 	"github.com/xiangbang/xiangbang/service/employment"
+	"github.com/xiangbang/xiangbang/service/exports"
+	"github.com/xiangbang/xiangbang/service/imports"
 	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
@@ -53,6 +55,7 @@ type harness struct {
 	mock   *wxmock.Server
 	bot    *chatbot.Service
 	jobs   *jobs.Service
+	runner *imports.Runner
 	// clock is the time of the callback's timestamp window and the bot's
 	// "today"; real time unless a test sets it.
 	clock *testClock
@@ -173,14 +176,29 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	importSvc, err := imports.New(imports.Deps{DB: db, Cipher: modeltest.Cipher(t), Audit: auditLog, Items: config.DefaultSubsidyItems(),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, imports.Options{DataDir: t.TempDir(), Location: cfg.Location()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner, err := imports.NewRunner(importSvc, 1, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(runner.Stop)
+	exportSvc, err := exports.New(exports.Deps{DB: db, Audit: auditLog, Policy: config.DefaultPolicy()},
+		exports.Options{GraceDays: cfg.PaymentGraceDays, Location: cfg.Location()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Deps{Config: cfg, Logger: logger, DB: db, KV: store,
 		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Visits: visitSvc, Risk: riskSvc, Subscriptions: subs,
-		WeChat: wx, Chatbot: bot, Jobs: jobBoard, Employment: work})
+		WeChat: wx, Chatbot: bot, Jobs: jobBoard, Employment: work, Imports: runner, Exports: exportSvc})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf,
-		wx: wx, mock: mock, bot: bot, clock: clock, jobs: jobBoard}
+		wx: wx, mock: mock, bot: bot, clock: clock, jobs: jobBoard, runner: runner}
 }
 
 // do sends a request; body is JSON-encoded unless it is already []byte or a

@@ -4,9 +4,10 @@
 package handlers
 
 import (
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -19,6 +20,8 @@ import (
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/chatbot"
 	"github.com/xiangbang/xiangbang/service/employment"
+	"github.com/xiangbang/xiangbang/service/exports"
+	"github.com/xiangbang/xiangbang/service/imports"
 	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
@@ -46,14 +49,30 @@ type Deps struct {
 	Chatbot       *chatbot.Service // answers what the callback receives
 	Jobs          *jobs.Service
 	Employment    *employment.Service
+	Imports       *imports.Runner
+	Exports       *exports.Service
 	Now           func() time.Time
 }
 
 func (d Deps) check() error {
-	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
-		d.Audit == nil || d.Photos == nil || d.Visits == nil || d.Risk == nil || d.Subscriptions == nil ||
-		d.WeChat == nil || d.Chatbot == nil || d.Jobs == nil || d.Employment == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, Visits, Risk, Subscriptions, WeChat, Chatbot, Jobs and Employment are required")
+	present := []struct {
+		name string
+		ok   bool
+	}{
+		{"Config", d.Config != nil}, {"Logger", d.Logger != nil}, {"DB", d.DB != nil}, {"KV", d.KV != nil},
+		{"Registry", d.Registry != nil}, {"Auth", d.Auth != nil}, {"Audit", d.Audit != nil}, {"Photos", d.Photos != nil},
+		{"Visits", d.Visits != nil}, {"Risk", d.Risk != nil}, {"Subscriptions", d.Subscriptions != nil},
+		{"WeChat", d.WeChat != nil}, {"Chatbot", d.Chatbot != nil}, {"Jobs", d.Jobs != nil},
+		{"Employment", d.Employment != nil}, {"Imports", d.Imports != nil}, {"Exports", d.Exports != nil},
+	}
+	var missing []string
+	for _, p := range present {
+		if !p.ok {
+			missing = append(missing, p.name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("handlers: Deps lacks %s", strings.Join(missing, ", "))
 	}
 	return nil
 }
@@ -100,6 +119,7 @@ func New(d Deps) (*Server, error) {
 	s.cadreRoutes(api, adm)
 	s.wechatRoutes(e, adm)
 	s.jobRoutes(api)
+	s.importRoutes(adm)
 	return s, nil
 }
 

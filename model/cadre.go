@@ -22,6 +22,7 @@ type Cadre struct {
 	Position     string
 	RegionCode   string
 	Phone        Sealed `gorm:"embedded;embeddedPrefix:phone_" json:"-"`
+	IDCard       Sealed `gorm:"embedded;embeddedPrefix:id_card_" json:"-"` // when the county's list gives it
 	Status       string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time

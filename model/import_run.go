@@ -11,6 +11,15 @@ const (
 	ImportFailed   = "failed"
 )
 
+// Import run modes and phases.
+const (
+	ImportAllOrNothing = "all"       // any bad row: nothing written
+	ImportKeepGood     = "keep_good" // good rows written, bad ones reported
+
+	PhaseChecking = "checking"
+	PhaseWriting  = "writing"
+)
+
 // ImportRun is one file taken in, with its progress and outcome.
 type ImportRun struct {
 	ID            int64
@@ -19,12 +28,15 @@ type ImportRun struct {
 	FileSHA256    string `gorm:"column:file_sha256"`
 	Mode          string
 	Status        string
+	Phase         string // checking | writing, while running
 	RowsTotal     int
 	RowsDone      int
 	RowsCreated   int
 	RowsUpdated   int
 	RowsUnchanged int
 	RowsRejected  int
+	BytesTotal    int64
+	BytesDone     int64 // read so far while the number of rows is not known
 	ReportPath    string
 	Error         *string
 	AdminUserID   *int64

@@ -42,16 +42,21 @@ if [[ -n "$unformatted" ]]; then
 fi
 
 echo "== go test (race detector on)"
+log=$(mktemp "${TMPDIR:-/tmp}/xb-test.XXXXXX.log")
 # -v lists every test, so the log shows the MariaDB subtests ran rather than skipped.
-go test -race -count=1 -timeout 20m -v ./... 2>&1 | tee /tmp/xb-test.log | grep -E '^(--- FAIL|FAIL|ok|panic)' || true
-status=${PIPESTATUS[0]}
+# The exit status is go test's own: read it before anything else runs.
+set +e
+go test -race -count=1 -timeout 30m -v ./... >"$log" 2>&1
+status=$?
+set -e
+grep -E '^(--- FAIL|FAIL|ok|panic)' "$log" || true
 
-ran=$(grep -cE -- '--- PASS: .*/mariadb' /tmp/xb-test.log || true)
-skipped=$(grep -cE -- '--- SKIP: .*/mariadb' /tmp/xb-test.log || true)
+ran=$(grep -cE -- '--- PASS: .*/mariadb' "$log" || true)
+skipped=$(grep -cE -- '--- SKIP: .*/mariadb' "$log" || true)
 echo "test.sh: MariaDB subtests passed: $ran, skipped: $skipped"
 if [[ "$status" != 0 ]]; then
-  echo "test.sh: FAILED (full log: /tmp/xb-test.log)" >&2
-  grep -E -B2 -A20 -- '--- FAIL' /tmp/xb-test.log | head -200 >&2 || true
+  echo "test.sh: FAILED with status $status (full log: $log)" >&2
+  grep -E -B2 -A30 -- '--- FAIL|^panic|build failed' "$log" | head -300 >&2 || true
   exit "$status"
 fi
-echo "test.sh: all tests passed"
+echo "test.sh: all tests passed (full log: $log)"

@@ -26,6 +26,7 @@ func commandTable() map[string]command {
 		"serve":   {"run the HTTP server (API, WeChat callback, admin console), push worker and scheduler", runServe},
 		"migrate": {"apply pending database migrations", runMigrate},
 		"seed":    {"seed the demo county (--demo) into an empty database", runSeed},
+		"import":  {"import regions, households, members, payments, jobs, cadres or pairings from CSV/XLSX; blank templates", runImport},
 		"config":  {"print every configuration key, its default and meaning", runConfig},
 		"admin":   {"console users, cadre invite codes, key rotation", runAdmin},
 		"wxmock":  {"run the stand-in of WeChat's servers for tests, staging and the demo", runWxmock},

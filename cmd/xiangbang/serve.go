@@ -153,14 +153,20 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	runner, exportSvc, err := a.newImportsExports()
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := handlers.New(handlers.Deps{
 		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: a.audit, Photos: photos,
 		Visits: visitSvc, Risk: riskSvc, Subscriptions: subs, WeChat: wx, Chatbot: bot,
 		Jobs: jobBoard, Employment: work,
+		Imports: runner, Exports: exportSvc,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
+	loops = append(loops, loop{name: "imports", run: runner.Run})
 	srv := &http.Server{
 		Handler:           h,
 		ReadTimeout:       a.cfg.ReadTimeout,

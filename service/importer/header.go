@@ -44,6 +44,17 @@ func (h *Header) Name(key string) string {
 	return key
 }
 
+// Cell is a row's cell of the column, trimmed as decoders read it; "" when
+// the file lacks the column. The writing half uses it to look ahead at rows
+// (which households and people a batch will ask about) before decoding.
+func (h *Header) Cell(row Row, key string) string {
+	col, ok := h.cols[key]
+	if !ok || col.index >= len(row.Cells) {
+		return ""
+	}
+	return cleanCell(row.Cells[col.index])
+}
+
 // HeaderError is a file whose header cannot be used: no recognisable header
 // in the first rows, or required columns missing. Its message is for the
 // person who made the file.

@@ -24,8 +24,11 @@ type HouseholdRow struct {
 	Size        *int
 	LabourCount *int
 	Elevated    *bool // 提级帮扶: support_level elevated when true
-	Latitude    *float64
-	Longitude   *float64
+	// Status is model.Household*: active, risk_cleared or cancelled; ""
+	// when the file does not say, so that what is stored stays.
+	Status    string
+	Latitude  *float64
+	Longitude *float64
 }
 
 func householdSpec() *Spec {
@@ -48,6 +51,8 @@ func householdSpec() *Spec {
 		{Key: "size", Header: "家庭人口数", Aliases: []string{"家庭人口", "人口数", "户人口数", "家庭成员数", "家庭人数", "人口"}, Example: "4"},
 		{Key: "labour_count", Header: "劳动力人数", Aliases: []string{"劳动力数", "劳动力", "家庭劳动力人数", "劳力数"}, Example: "2"},
 		{Key: "elevated", Header: "是否提级帮扶", Aliases: []string{"提级帮扶"}, Example: "否"},
+		{Key: "status", Header: "户状态", Aliases: []string{"农户状态", "风险状态", "监测状态", "风险消除状态", "户籍状态", "状态"},
+			Example: "正常", Note: "正常、风险已消除或已注销；不填时不改变已有的状态"},
 	}, latLngColumns()...)}
 }
 
@@ -59,6 +64,16 @@ func householdClassEnum() *enum {
 		enumValue{model.ClassMonitorUnstable, "脱贫不稳定户", []string{"脱贫不稳定", "脱贫不稳定人口", "监测户(脱贫不稳定)", "脱贫监测户"}},
 		enumValue{model.ClassMonitorMarginal, "边缘易致贫户", []string{"边缘易致贫", "边缘户", "边缘易致贫人口", "边缘致贫户", "监测户(边缘易致贫)"}},
 		enumValue{model.ClassMonitorSudden, "突发严重困难户", []string{"突发严重困难", "突发困难户", "突发严重困难人口", "严重困难户", "监测户(突发严重困难)"}},
+	)
+}
+
+// householdStatusEnum names the statuses the monitoring system and
+// counties write (model.Household*).
+func householdStatusEnum() *enum {
+	return newEnum("户状态",
+		enumValue{model.HouseholdActive, "正常", []string{"在册", "有效", "风险未消除", "未消除", "监测中", "正常户", "未消除风险"}},
+		enumValue{model.HouseholdRiskCleared, "风险已消除", []string{"已消除", "风险消除", "已标注风险消除", "消除风险", "已消除风险", "标注风险消除"}},
+		enumValue{model.HouseholdCancelled, "已注销", []string{"注销", "销户", "已销户", "自然消亡", "整户消亡", "户注销", "整户注销"}},
 	)
 }
 
@@ -74,16 +89,16 @@ func isMonitoredOnly(v string) bool {
 
 // NewHouseholdDecoder reads households (户编号, 户主姓名, 行政区划代码, 户类型...).
 func NewHouseholdDecoder(src Source, opts Options) (*Decoder[HouseholdRow], error) {
-	classes := householdClassEnum()
+	classes, statuses := householdClassEnum(), householdStatusEnum()
 	return newDecoder(src, KindHouseholds, opts, kindRules[HouseholdRow]{
-		parse:   func(c *rowContext) HouseholdRow { return parseHousehold(c, classes) },
+		parse:   func(c *rowContext) HouseholdRow { return parseHousehold(c, classes, statuses) },
 		dupKey:  func(r *HouseholdRow) string { return r.HouseholdNo },
 		dupWhat: "户编号",
 		dupCols: []string{"household_no"},
 	})
 }
 
-func parseHousehold(c *rowContext, classes *enum) HouseholdRow {
+func parseHousehold(c *rowContext, classes, statuses *enum) HouseholdRow {
 	r := HouseholdRow{Row: c.row.Num}
 	r.HouseholdNo = c.code("household_no", true, 32)
 	r.HeadName = c.text("head_name", true, 64)
@@ -97,6 +112,7 @@ func parseHousehold(c *rowContext, classes *enum) HouseholdRow {
 		c.reject("labour_count", c.raw("labour_count"), "劳动力人数多于家庭人口数")
 	}
 	r.Elevated = c.boolean("elevated")
+	r.Status = c.enumValue("status", statuses, false)
 	r.Latitude, r.Longitude = c.coordinates()
 	r.Town = c.text("town", false, 64)
 	r.Village = c.text("village", false, 64)

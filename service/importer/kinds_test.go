@@ -480,3 +480,24 @@ func (s date1904Source) Info() SourceInfo {
 	i.Date1904 = true
 	return i
 }
+
+// TestHouseholdStatus reads 户状态 as the monitoring system writes it; a
+// file without the column, or a blank cell, says nothing.
+func TestHouseholdStatus(t *testing.T) {
+	csv := "户编号,户主姓名,行政区划代码,户类型,户状态\n" +
+		"H001,测试甲一,410122100201,脱贫户,正常\n" +
+		"H002,测试乙一,410122100201,边缘易致贫户,风险已消除\n" +
+		"H003,测试丙一,410122100201,脱贫户,整户注销\n" +
+		"H004,测试丁一,410122100201,脱贫户,\n" +
+		"H005,测试戊一,410122100201,脱贫户,待审核\n"
+	recs, rejs := decodeAll(t, NewHouseholdDecoder, testOptions(t), csv)
+	want := []string{model.HouseholdActive, model.HouseholdRiskCleared, model.HouseholdCancelled, "", ""}
+	for i, r := range recs {
+		if r.Status != want[i] {
+			t.Errorf("row %d: status %q, want %q", r.Row, r.Status, want[i])
+		}
+	}
+	if len(rejs[3]) != 0 || len(rejs[4]) != 1 || rejs[4][0].Column != "户状态" || !strings.Contains(rejs[4][0].Reason, "正常、风险已消除、已注销") {
+		t.Fatalf("%+v", rejs)
+	}
+}

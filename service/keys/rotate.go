@@ -24,6 +24,7 @@ var sealedColumns = []sealedColumn{
 	{"members", "phone_", pii.PurposePhone},
 	{"households", "phone_", pii.PurposePhone},
 	{"cadres", "phone_", pii.PurposePhone},
+	{"cadres", "id_card_", pii.PurposeIDCard},
 	{"jobs", "contact_phone_", pii.PurposePhone},
 }
 
