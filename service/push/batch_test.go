@@ -10,7 +10,6 @@ import (
 	"github.com/xiangbang/xiangbang/service/push"
 )
 
-
 func TestEnqueueCadres(t *testing.T) {
 	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
 		fx := modeltest.NewFixtures(t, db)
