@@ -18,6 +18,7 @@ import (
 	"github.com/xiangbang/xiangbang/model/modeltest"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/console"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/wechat"
@@ -84,8 +85,17 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	consoleSvc, err := console.New(console.Deps{DB: db, Audit: auditLog, Policy: config.DefaultPolicy()},
+		console.Options{GraceDays: cfg.PaymentGraceDays, Location: cfg.Location()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var demoMock *wxmock.Server
+	if cfg.Demo {
+		demoMock = mock
+	}
 	srv, err := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logBuf, nil)), DB: db, KV: store,
-		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos})
+		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Console: consoleSvc, WXMock: demoMock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,8 +17,10 @@ import (
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/console"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/wechat/wxmock"
 )
 
 // Deps are what the handlers need; New refuses missing ones.
@@ -31,13 +33,17 @@ type Deps struct {
 	Auth     *auth.Service
 	Audit    *audit.Log
 	Photos   *photo.Service
-	Now      func() time.Time
+	Console  *console.Service
+	// WXMock is the in-process stand-in for WeChat when the server runs the
+	// demo without any AppID; nil otherwise. The console shows what it got.
+	WXMock *wxmock.Server
+	Now    func() time.Time
 }
 
 func (d Deps) check() error {
 	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
-		d.Audit == nil || d.Photos == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit and Photos are required")
+		d.Audit == nil || d.Photos == nil || d.Console == nil {
+		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos and Console are required")
 	}
 	return nil
 }
@@ -80,6 +86,7 @@ func New(d Deps) (*Server, error) {
 
 	adm := e.Group("/admin/api", limitBody(int64(d.Config.BodyLimit)))
 	s.adminAuthRoutes(adm)
+	s.consoleRoutes(adm)
 	return s, nil
 }
 

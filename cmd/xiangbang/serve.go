@@ -16,6 +16,7 @@ import (
 
 	"github.com/xiangbang/xiangbang/handlers"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/console"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/wechat"
 )
@@ -105,8 +106,14 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	consoleSvc, err := console.New(console.Deps{DB: a.db, Audit: a.audit, Policy: a.policy},
+		console.Options{GraceDays: a.cfg.PaymentGraceDays, Location: a.cfg.Location()})
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := handlers.New(handlers.Deps{
 		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: a.audit, Photos: photos,
+		Console: consoleSvc, WXMock: mock,
 	})
 	if err != nil {
 		return nil, nil, err

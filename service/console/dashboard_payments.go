@@ -1,0 +1,144 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/xiangbang/xiangbang/model"
+)
+
+// PaymentStatuses are the statuses a person sees, in the dashboard's order.
+var PaymentStatuses = []string{model.PaymentPaid, model.PaymentScheduled, model.PaymentOverdue, model.PaymentFailed, model.PaymentReturned}
+
+// PaymentStatusNames are their Chinese names.
+var PaymentStatusNames = map[string]string{
+	model.PaymentPaid: "已发放", model.PaymentScheduled: "待发放", model.PaymentOverdue: "逾期未发",
+	model.PaymentFailed: "发放失败", model.PaymentReturned: "资金退回",
+}
+
+// PaymentStats are this year's 一卡通 payments by month and status, and the
+// overdue ones (of any year) by village.
+type PaymentStats struct {
+	Year             int               `json:"year"`
+	GraceDays        int               `json:"grace_days"`
+	StatusNames      map[string]string `json:"status_names"`
+	Months           []PaymentMonth    `json:"months"`
+	ByStatus         map[string]Number `json:"by_status"` // this year
+	Overdue          Number            `json:"overdue"`   // every year
+	OverdueByVillage []VillageNumber   `json:"overdue_by_village"`
+}
+
+// PaymentMonth is one month of due dates.
+type PaymentMonth struct {
+	Month    string            `json:"month"` // 2026-03
+	ByStatus map[string]Number `json:"by_status"`
+}
+
+// VillageNumber is a figure for one village.
+type VillageNumber struct {
+	RegionCode string `json:"region_code"`
+	RegionName string `json:"region_name"`
+	TownName   string `json:"town_name"`
+	Number
+}
+
+// paymentStatusSQL is the status a person sees, computed in SQL as
+// model.Payment.StatusOn does: scheduled and due before the cut-off is overdue.
+const paymentStatusSQL = "CASE WHEN p.status = ? AND p.due_date < ? THEN ? ELSE p.status END"
+
+func (s *Service) paymentStats(ctx context.Context, scope model.Scope, _ time.Time, d *Dashboard) error {
+	today := s.today()
+	cut := s.overdueBefore()
+	prefix := prefixOf(scope)
+	st := PaymentStats{Year: today.Year, GraceDays: s.o.GraceDays, StatusNames: PaymentStatusNames, ByStatus: map[string]Number{}}
+	first, last := model.Date{Year: today.Year, Month: 1, Day: 1}, model.Date{Year: today.Year, Month: 12, Day: 31}
+
+	where, args := regionCond("p.region_code", scope)
+	var rows []struct {
+		DueDate   model.Date
+		St        string
+		N         int64
+		AmountFen int64
+	}
+	q := "SELECT p.due_date AS due_date, " + paymentStatusSQL + " AS st, COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS amount_fen " +
+		"FROM payments p WHERE p.due_date >= ? AND p.due_date <= ? AND " + where + " GROUP BY p.due_date, st"
+	qargs := append([]any{model.PaymentScheduled, cut, model.PaymentOverdue, first, last}, args...)
+	if err := s.db.WithContext(ctx).Raw(q, qargs...).Scan(&rows).Error; err != nil {
+		return err
+	}
+	months := map[time.Month]map[string]Number{}
+	for _, r := range rows {
+		m := months[r.DueDate.Month]
+		if m == nil {
+			m = map[string]Number{}
+			months[r.DueDate.Month] = m
+		}
+		n := m[r.St]
+		n.Count += r.N
+		n.AmountFen += r.AmountFen
+		m[r.St] = n
+		y := st.ByStatus[r.St]
+		y.Count += r.N
+		y.AmountFen += r.AmountFen
+		st.ByStatus[r.St] = y
+	}
+	for mo := time.January; mo <= time.December; mo++ {
+		from := model.Date{Year: today.Year, Month: mo, Day: 1}
+		to := model.DateOf(from.Time(time.UTC).AddDate(0, 1, -1))
+		pm := PaymentMonth{Month: fmt.Sprintf("%04d-%02d", today.Year, mo), ByStatus: map[string]Number{}}
+		for _, status := range PaymentStatuses {
+			n := months[mo][status]
+			n.Link = paymentsLink(status, prefix, from, to)
+			pm.ByStatus[status] = n
+		}
+		st.Months = append(st.Months, pm)
+	}
+	for _, status := range PaymentStatuses {
+		n := st.ByStatus[status]
+		n.Link = paymentsLink(status, prefix, first, last)
+		st.ByStatus[status] = n
+	}
+
+	var villages []struct {
+		RegionCode string
+		N          int64
+		AmountFen  int64
+	}
+	q = "SELECT p.region_code AS region_code, COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS amount_fen FROM payments p " +
+		"WHERE p.status = ? AND p.due_date < ? AND " + where + " GROUP BY p.region_code"
+	if err := s.db.WithContext(ctx).Raw(q, append([]any{model.PaymentScheduled, cut}, args...)...).Scan(&villages).Error; err != nil {
+		return err
+	}
+	codes := make([]string, 0, 2*len(villages))
+	for _, v := range villages {
+		codes = append(codes, v.RegionCode, townOf(v.RegionCode))
+	}
+	names, err := s.regionNames(ctx, codes)
+	if err != nil {
+		return err
+	}
+	st.Overdue.Link = link("overdue", "region", prefix)
+	st.OverdueByVillage = []VillageNumber{}
+	for _, v := range villages {
+		st.Overdue.Count += v.N
+		st.Overdue.AmountFen += v.AmountFen
+		st.OverdueByVillage = append(st.OverdueByVillage, VillageNumber{RegionCode: v.RegionCode, RegionName: names[v.RegionCode],
+			TownName: names[townOf(v.RegionCode)],
+			Number:   Number{Count: v.N, AmountFen: v.AmountFen, Link: link("overdue", "region", v.RegionCode)}})
+	}
+	sort.SliceStable(st.OverdueByVillage, func(i, j int) bool {
+		a, b := st.OverdueByVillage[i], st.OverdueByVillage[j]
+		return a.Count > b.Count || (a.Count == b.Count && a.RegionCode < b.RegionCode)
+	})
+	d.Payments = st
+	return nil
+}
+
+func paymentsLink(status, prefix string, from, to model.Date) string {
+	if status == model.PaymentOverdue {
+		return link("overdue", "region", prefix, "due_from", from.String(), "due_to", to.String())
+	}
+	return link("payments", "status", status, "region", prefix, "due_from", from.String(), "due_to", to.String())
+}
