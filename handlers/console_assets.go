@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -22,20 +24,30 @@ import (
 const consoleCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// asset is one embedded console file, read once at start, with its ETag;
-// the gzipped form is made on first request.
+// asset is one embedded console file, read once at start, with its version
+// (a hash of its content, also its ETag); the gzipped form is made on first
+// request.
 type asset struct {
-	body   []byte
-	etag   string
-	ctype  string
-	gzOnce sync.Once
-	gz     []byte
+	body    []byte
+	version string
+	etag    string
+	ctype   string
+	csp     string
+	gzOnce  sync.Once
+	gz      []byte
 }
 
 // consoleAssets serves the embedded console: index.html at /admin/ and the
 // modules and vendored libraries under /admin/static/.
+//
+// The page carries an import map that gives every module a URL with its
+// version (?v=<hash>), and those URLs are cached for good: a returning
+// official's browser loads no module again until a release changes it,
+// and a release changes the URLs. The map is an inline script, allowed by
+// its hash in the Content-Security-Policy; nothing else inline runs.
 type consoleAssets struct {
 	files map[string]*asset // by path inside the FS: "console/app.js"
+	indexPage *asset
 }
 
 var assetTypes = map[string]string{
@@ -57,18 +69,52 @@ func newConsoleAssets(fsys fs.FS, log *slog.Logger) *consoleAssets {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(body)
 		ctype := assetTypes[path.Ext(p)]
 		if ctype == "" {
 			ctype = "text/plain; charset=utf-8" // LICENSE, NOTICE, VERSION
 		}
-		a.files[p] = &asset{body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, ctype: ctype}
+		a.files[p] = newAsset(body, ctype, consoleCSP)
 		return nil
 	})
 	if err != nil {
 		log.Error("console assets unreadable; the console will answer 404", "err", err)
 	}
+	if tpl := a.files["console/index.html"]; tpl != nil {
+		a.indexPage = a.render(tpl.body)
+	}
 	return a
+}
+
+func newAsset(body []byte, ctype, csp string) *asset {
+	sum := sha256.Sum256(body)
+	v := hex.EncodeToString(sum[:8])
+	return &asset{body: body, version: v, etag: `"` + v + `"`, ctype: ctype, csp: csp}
+}
+
+const staticPrefix = "/admin/static/"
+
+// render fills index.html: the import map of every module's versioned URL
+// goes where the template says <!-- importmap -->, and each reference to a
+// static file in the page gets its version.
+func (a *consoleAssets) render(tpl []byte) *asset {
+	imports := map[string]string{}
+	for p, f := range a.files {
+		if ext := path.Ext(p); ext == ".js" || ext == ".mjs" {
+			imports[staticPrefix+p] = staticPrefix + p + "?v=" + f.version
+		}
+	}
+	// encoding/json sorts the keys and escapes <, > and &, so the map is the
+	// same bytes every start and cannot close its script element.
+	raw, _ := json.Marshal(map[string]any{"imports": imports})
+	sum := sha256.Sum256(raw)
+	html := string(tpl)
+	for p, f := range a.files {
+		html = strings.ReplaceAll(html, `"`+staticPrefix+p+`"`, `"`+staticPrefix+p+"?v="+f.version+`"`)
+	}
+	// The map goes in last: its keys are the unversioned URLs.
+	html = strings.Replace(html, "<!-- importmap -->", `<script type="importmap">`+string(raw)+`</script>`, 1)
+	csp := strings.Replace(consoleCSP, "script-src 'self'", "script-src 'self' 'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'", 1)
+	return newAsset([]byte(html), assetTypes[".html"], csp)
 }
 
 func (a *asset) gzipped() []byte {
@@ -85,7 +131,7 @@ func (a *asset) gzipped() []byte {
 // serve writes the asset with revalidation by ETag and gzip when accepted.
 func (a *asset) serve(c *gin.Context, cacheControl string) {
 	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", consoleCSP)
+	h.Set("Content-Security-Policy", a.csp)
 	h.Set("Cache-Control", cacheControl)
 	h.Set("ETag", a.etag)
 	h.Set("Vary", "Accept-Encoding")
@@ -104,17 +150,16 @@ func (a *asset) serve(c *gin.Context, cacheControl string) {
 // index answers /admin/: the console's one page; the router inside it
 // shows the sign-in form when there is no session.
 func (a *consoleAssets) index(c *gin.Context) {
-	f := a.files["console/index.html"]
-	if f == nil {
+	if a.indexPage == nil {
 		writeError(c, apperr.New(apperr.NotFound, "no_such_path", "接口不存在"))
 		return
 	}
-	f.serve(c, "no-cache")
+	a.indexPage.serve(c, "no-cache")
 }
 
-// static answers /admin/static/*filepath. Console modules are revalidated
-// on every load (they change with each release); vendored libraries, whose
-// files change only on an upgrade, are cached for an hour.
+// static answers /admin/static/*filepath. A URL with the file's current
+// version is cached for good; without it (or with an old one) the browser
+// revalidates by ETag every time.
 func (a *consoleAssets) static(c *gin.Context) {
 	p := strings.TrimPrefix(path.Clean("/"+c.Param("filepath")), "/")
 	f := a.files[p]
@@ -123,8 +168,8 @@ func (a *consoleAssets) static(c *gin.Context) {
 		return
 	}
 	cache := "no-cache"
-	if strings.HasPrefix(p, "vendor/") {
-		cache = "public, max-age=3600"
+	if c.Query("v") == f.version {
+		cache = "public, max-age=31536000, immutable"
 	}
 	f.serve(c, cache)
 }

@@ -49,7 +49,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		if scope := eval[string](t, b, `document.getElementById('scope-name').textContent`); scope != "乡帮演示县" {
 			t.Errorf("scope shown %q", scope)
 		}
-		for _, id := range []string{"chart-payments", "chart-overdue", "chart-visits", "chart-reports", "chart-pushes"} {
+		for _, id := range []string{"chart-payments", "chart-overdue", "chart-visits"} {
 			if !eval[bool](t, b, fmt.Sprintf(`!!document.querySelector('#%s canvas')`, id)) {
 				t.Errorf("chart %s was not drawn", id)
 			}

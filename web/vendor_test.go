@@ -17,7 +17,7 @@ func TestVendoredFilesMatchTheirNotes(t *testing.T) {
 		file     string
 		licences []string
 	}{
-		{"echarts", "vendor/echarts", "echarts.esm.min.mjs", []string{"LICENSE", "NOTICE", "LICENSE-d3", "LICENSE-zrender", "LICENSE-tslib"}},
+		{"echarts", "vendor/echarts", "echarts.common.min.js", []string{"LICENSE", "NOTICE", "LICENSE-d3", "LICENSE-zrender", "LICENSE-tslib"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,22 +28,40 @@ const views = {
   'audit': () => import('./pages/audit.js'),
   'wxmock': () => import('./pages/wxmock.js'),
 };
-for (const [pattern, load] of Object.entries(views)) route(pattern, load);
+// Each view's module is imported once; the promise is kept, so the boot's
+// prefetch and the first render share it.
+for (const [pattern, load] of Object.entries(views)) {
+  let p = null;
+  route(pattern, () => p || (p = load()));
+}
 
 const root = document.getElementById('app');
 const state = {me: null, main: null, demo: false, seq: 0, started: 0};
 
+// boot asks who is signed in and, at the same time, loads the first view's
+// code and lets it start fetching its data, so a bookmarked page does not
+// wait for one request after another.
 async function boot() {
   onSignedOut(() => {
     if (state.me) signIn('登录已过期，请重新登录');
   });
+  const {path, query} = current();
+  const first = match(path);
+  if (first) first.render().then(mod => mod.prefetch && mod.prefetch(query)).catch(() => {});
+  const demo = probeDemo();
   try {
     const out = await api.get('/me');
-    await signedIn(out.me, out.csrf_token);
+    await signedIn(out.me, out.csrf_token, demo);
   } catch (e) {
     if (e.status === 401) signIn();
     else mount(root, failure(e));
   }
+}
+
+// probeDemo asks whether the demo's "what WeChat received" page exists
+// (only with an in-process wxmock).
+function probeDemo() {
+  return api.get('/demo/wxmock-messages', {limit: 1}).then(() => true, () => false);
 }
 
 async function signIn(message) {
@@ -55,11 +73,10 @@ async function signIn(message) {
   document.documentElement.dataset.view = 'login';
 }
 
-async function signedIn(me, csrf) {
+async function signedIn(me, csrf, demo) {
   setCSRF(csrf);
   state.me = me;
-  // The demo's "what WeChat received" page exists only with an in-process wxmock.
-  state.demo = await api.get('/demo/wxmock-messages', {limit: 1}).then(() => true, () => false);
+  state.demo = await (demo || probeDemo());
   state.main = frame(root, me, {demo: state.demo, onLogout: logout});
   show();
 }

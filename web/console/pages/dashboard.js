@@ -6,20 +6,41 @@ import {api} from '../lib/api.js';
 import {go} from '../lib/router.js';
 import {heading} from '../lib/page.js';
 import {regionOptions} from '../lib/regions.js';
+import {echarts} from '../lib/charts.js';
 import {num, pct, wan, yuan, datetime} from '../lib/format.js';
 
 const statusColors = {paid: '#3a9d5d', scheduled: '#5b8def', overdue: '#d64541', failed: '#f0a030', returned: '#9b59b6'};
 let live = [];
+let early = null;
+
+// The charting library is big; start loading it as soon as this view is.
+const charts = echarts();
+charts.catch(() => {});
+
+// prefetch starts the dashboard's request while the console is still
+// asking who is signed in.
+export function prefetch(query) {
+  const promise = api.get('/dashboard', {region: query.region});
+  promise.catch(() => {});
+  early = {region: query.region || '', promise};
+}
+
+function data(query) {
+  const e = early;
+  early = null;
+  if (e && e.region === (query.region || '')) return e.promise.catch(() => api.get('/dashboard', {region: query.region}));
+  return api.get('/dashboard', {region: query.region});
+}
 
 export async function render(view, {query}) {
   for (const c of live) c.dispose();
   live = [];
-  const [d, echarts] = await Promise.all([
-    api.get('/dashboard', {region: query.region}),
-    import('../../vendor/echarts/echarts.esm.min.mjs'),
-  ]);
+  const options = regionOptions();
+  options.catch(() => {});
+  const [d, ec] = await Promise.all([data(query), charts]);
+  performance.mark('dashboard:data');
   const picker = h('select', {class: 'input', id: 'dashboard-region', 'aria-label': '查看范围'}, h('option', {value: query.region || ''}, d.region.name));
-  regionOptions().then(opts => {
+  options.then(opts => {
     picker.replaceChildren(...opts.map(([v, l]) => h('option', {value: v}, l.trim())));
     picker.value = query.region || '';
   }).catch(() => {});
@@ -41,8 +62,6 @@ export async function render(view, {query}) {
   const monthsEl = h('div', {class: 'chart', id: 'chart-payments'});
   const overdueEl = h('div', {class: 'chart', id: 'chart-overdue'});
   const visitsEl = h('div', {class: 'chart', id: 'chart-visits'});
-  const reportsEl = h('div', {class: 'chart chart-small', id: 'chart-reports'});
-  const pushesEl = h('div', {class: 'chart chart-small', id: 'chart-pushes'});
   mount(view,
     heading('工作台', h('span', {class: 'muted updated'}, '数据时间 ' + datetime(d.generated_at)), picker),
     cards,
@@ -52,8 +71,11 @@ export async function render(view, {query}) {
     h('div', {class: 'grid2'},
       panel('走访覆盖率（按村）', visitsEl, '已结对农户中，最近一次走访在周期内（常规 ' + v.period_days.default + ' 天，提级帮扶 ' + v.period_days.elevated + ' 天）的比例。点击查看未按期走访的户。'),
       h('div', {class: 'stack'},
-        panel('诉求办理', reportsEl, null, listOf(r.open_by_age.map(a => [a.name + '未办结', a.count + ' 件', a.link]).concat([['超期未办', r.late.count + ' 件', r.late.link]]), 'report-ages')),
-        panel('消息推送（近' + d.pushes.days + '天）', pushesEl, null))),
+        panel('诉求办理', null, null,
+          bars(r.by_status.map(s => ({name: s.name, value: s.count, text: s.count + ' 件', link: s.link, tone: s.status})), 'report-status'),
+          listOf(r.open_by_age.map(a => [a.name + '未办结', a.count + ' 件', a.link]).concat([['超期未办', r.late.count + ' 件', r.late.link]]), 'report-ages')),
+        panel('消息推送（近' + d.pushes.days + '天）', null, null,
+          bars(d.pushes.by_state.map(s => ({name: s.name, value: s.count, text: s.count + ' 条', link: s.link, tone: s.status})), 'push-states')))),
     h('div', {class: 'grid2'},
       panel('风险标识', null, null, f.by_flag.length
         ? listOf(f.by_flag.map(x => [x.name, x.count + ' 户', x.link]), 'flag-list')
@@ -65,7 +87,7 @@ export async function render(view, {query}) {
 
   const months = p.months.map(m => m.month.slice(5) + '月');
   const statuses = ['paid', 'scheduled', 'overdue', 'failed', 'returned'];
-  chart(echarts, monthsEl, {
+  chart(ec, monthsEl, {
     tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}},
     legend: {top: 0},
     grid: {left: 48, right: 16, top: 36, bottom: 28},
@@ -77,14 +99,14 @@ export async function render(view, {query}) {
     })),
   });
   const villages = p.overdue_by_village.slice(0, 15).reverse();
-  chart(echarts, overdueEl, {
+  chart(ec, overdueEl, {
     tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}, valueFormatter: v => v + ' 笔'},
     grid: {left: 110, right: 24, top: 8, bottom: 24},
     xAxis: {type: 'value'},
     yAxis: {type: 'category', data: villages.map(x => x.town_name + ' ' + x.region_name)},
     series: [{name: '逾期笔数', type: 'bar', itemStyle: {color: statusColors.overdue}, data: villages.map(x => ({value: x.count, link: x.link}))}],
   });
-  chart(echarts, visitsEl, {
+  chart(ec, visitsEl, {
     tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}, formatter: ps => {
       const x = v.by_village[ps[0].dataIndex];
       return esc(x.town_name + ' ' + x.region_name) + '<br>覆盖率 ' + pct(x.share) + '（' + x.covered.count + '/' + x.paired.count + '）';
@@ -97,20 +119,7 @@ export async function render(view, {query}) {
       itemStyle: {color: x.share >= 0.9 ? '#3a9d5d' : x.share >= 0.7 ? '#f0a030' : '#d64541'},
     }))}],
   });
-  chart(echarts, reportsEl, {
-    tooltip: {trigger: 'item'},
-    legend: {orient: 'vertical', left: 0, top: 'middle'},
-    series: [{type: 'pie', radius: ['40%', '70%'], center: ['65%', '50%'], label: {formatter: '{b}\n{c}'},
-      data: r.by_status.map(s => ({name: s.name, value: s.count, link: s.link}))}],
-  });
-  chart(echarts, pushesEl, {
-    tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}},
-    grid: {left: 110, right: 24, top: 8, bottom: 24},
-    xAxis: {type: 'value'},
-    yAxis: {type: 'category', data: d.pushes.by_state.map(s => s.name)},
-    series: [{type: 'bar', data: d.pushes.by_state.map(s => ({value: s.count, link: s.link,
-      itemStyle: {color: s.status === 'dead' ? '#d64541' : s.status === 'sent' ? '#3a9d5d' : '#8a9bb0'}}))}],
-  });
+  performance.mark('dashboard:charts');
 }
 
 // esc makes text safe inside the HTML a custom tooltip returns.
@@ -118,8 +127,8 @@ function esc(s) {
   return String(s).replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
 }
 
-function chart(echarts, el, option) {
-  const c = echarts.init(el, null, {renderer: 'canvas'});
+function chart(ec, el, option) {
+  const c = ec.init(el, null, {renderer: 'canvas'});
   c.setOption({animation: false, textStyle: {fontFamily: 'inherit'}, ...option});
   c.on('click', e => { if (e.data && e.data.link) location.hash = e.data.link; });
   live.push(c);
@@ -130,8 +139,19 @@ function card(title, value, sub, link, tone, id) {
     h('div', {class: 'card-title'}, title), h('div', {class: 'card-value'}, value), h('div', {class: 'card-sub'}, sub));
 }
 
-function panel(title, chartEl, note, extra) {
-  return h('section', {class: 'panel'}, h('h2', {}, title), chartEl, extra || null, note ? h('p', {class: 'note'}, note) : null);
+function panel(title, chartEl, note, ...extra) {
+  return h('section', {class: 'panel'}, h('h2', {}, title), chartEl, ...extra, note ? h('p', {class: 'note'}, note) : null);
+}
+
+// bars draws a small distribution as plain HTML bars, each a link: cheaper
+// than a chart for five numbers, and read the same way.
+function bars(rows, id) {
+  const top = Math.max(1, ...rows.map(r => r.value));
+  return h('ul', {class: 'bars', id}, rows.map(r => {
+    const fill = h('span', {class: 'bar-value tone-' + r.tone});
+    fill.style.width = Math.max(r.value ? 2 : 0, Math.round(r.value / top * 100)) + '%';
+    return h('li', {}, h('a', {href: r.link}, h('span', {class: 'bar-name'}, r.name), h('span', {class: 'bar-track'}, fill), h('strong', {}, r.text)));
+  }));
 }
 
 function listOf(rows, id) {
