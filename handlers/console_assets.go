@@ -46,7 +46,7 @@ type asset struct {
 // and a release changes the URLs. The map is an inline script, allowed by
 // its hash in the Content-Security-Policy; nothing else inline runs.
 type consoleAssets struct {
-	files map[string]*asset // by path inside the FS: "console/app.js"
+	files     map[string]*asset // by path inside the FS: "console/app.js"
 	indexPage *asset
 }
 
