@@ -67,6 +67,7 @@ func main() {
 	shots := flag.String("shots", "", "directory for the README's screenshots (none when empty)")
 	chromium := flag.String("chromium", "", "chromium binary (default: found on PATH)")
 	flag.BoolVar(&traceLoads, "trace", false, "print each page's requests (resource timing) after its last load")
+	flag.StringVar(&tourDir, "tour", "", "also screenshot every page of the navigation into this directory, for review")
 	flag.Parse()
 	if err := run(*bin, *runs, *shots, *chromium); err != nil {
 		fmt.Fprintln(os.Stderr, "consoletiming:", err)
@@ -119,6 +120,12 @@ func run(bin string, runs int, shots, chromium string) error {
 	defer cancel()
 	if err := signIn(ctx, base); err != nil {
 		return err
+	}
+
+	if tourDir != "" {
+		if err := tour(ctx, base, fill("#/households/{household}"), fill("#/cadres/{cadre}")); err != nil {
+			return err
+		}
 	}
 
 	fmt.Printf("| page | full load, warm cache (median / p95) | full load, cold cache (median) | switch inside the console (median / p95) | API server round trip (median / p95) |\n")
@@ -403,4 +410,49 @@ func trace(ctx context.Context) error {
 		fmt.Fprintln(os.Stderr, "   ", l)
 	}
 	return nil
+}
+
+// tourDir, when set, receives a screenshot of every page.
+var tourDir string
+
+func tour(ctx context.Context, base string, extra ...string) error {
+	hashes := []string{"#/dashboard", "#/households", "#/households?flag=any", "#/flags/villages", "#/payments", "#/overdue", "#/visits",
+		"#/cadres", "#/reports", "#/unanswered", "#/jobs", "#/zero-employment", "#/imports", "#/outbox", "#/audit", "#/wxmock"}
+	for i, hash := range append(hashes, extra...) {
+		path := strings.SplitN(strings.TrimPrefix(hash, "#/"), "?", 2)[0]
+		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := chromedp.Do(tctx, chromedp.Navigate("about:blank"), chromedp.Navigate(base+"/admin/"+hash))
+		if err == nil {
+			_, err = waitDrawnAny(tctx, path)
+		}
+		var png []byte
+		if err == nil {
+			png, err = chromedp.Run(tctx, chromedp.CaptureScreenshot())
+		}
+		cancel()
+		if err != nil {
+			return fmt.Errorf("tour %s: %w", hash, err)
+		}
+		name := fmt.Sprintf("%02d-%s.png", i, strings.NewReplacer("/", "_", "?", "_", "=", "_", "&", "_").Replace(strings.TrimPrefix(hash, "#/")))
+		if err := os.MkdirAll(tourDir, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(tourDir, name), png, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitDrawnAny waits for the view whatever its end state (a page whose API
+// is not there yet ends ready with a notice; a refused one ends in error).
+func waitDrawnAny(ctx context.Context, path string) (string, error) {
+	js := fmt.Sprintf(`(() => { const v = document.getElementById('view');
+		return v && v.dataset.path === %q && v.dataset.state !== 'loading' ? v.dataset.state : false })()`, path)
+	for {
+		state, err := chromedp.Run(ctx, chromedp.Poll[string](js, chromedp.WithPollingInterval(10*time.Millisecond)))
+		if err == nil || !strings.Contains(err.Error(), "Cannot find context") || ctx.Err() != nil {
+			return state, err
+		}
+	}
 }

@@ -25,10 +25,11 @@ export async function list(view, spec) {
   const status = h('div', {class: 'list-status'});
   const more = h('button', {type: 'button', class: 'btn btn-plain more', hidden: true}, '加载更多');
   const summary = h('div', {class: 'summary'});
+  const wrap = h('div', {class: 'table-wrap'}, table);
   const exportLink = spec.exportHref ? spec.exportHref(query) : null;
   const actions = [...(spec.actions || [])];
   if (exportLink) actions.push(h('a', {class: 'btn', href: exportLink, download: '', id: 'export'}, '导出 Excel'));
-  mount(view, heading(spec.title, ...actions), spec.intro || null, form, summary, h('div', {class: 'table-wrap'}, table), status, more);
+  mount(view, heading(spec.title, ...actions), spec.intro || null, form, summary, wrap, status, more);
 
   const params = spec.params ? spec.params(query) : {...query};
   let shown = 0;
@@ -51,7 +52,7 @@ export async function list(view, spec) {
     if (spec.summary) mount(summary, spec.summary(data));
     draw(data);
   } catch (e) {
-    table.hidden = true;
+    wrap.hidden = true;
     status.replaceChildren(failure(e, spec.awaits));
   }
 }

@@ -11,6 +11,7 @@ const actions = {
   'binding.lockout': '绑定锁定', 'binding.release': '解除绑定',
 };
 const actors = {official: '县乡干部', cadre: '帮扶干部', household: '农户', system: '系统', importer: '导入'};
+const targets = {household: '农户', member: '成员', cadre: '干部', admin_user: '后台账号', push_outbox: '消息', visit: '走访', payment: '补贴', report: '诉求'};
 
 export function render(view, {query}) {
   return list(view, {
@@ -18,13 +19,14 @@ export function render(view, {query}) {
     filters: [
       {name: 'action', label: '操作', type: 'select', options: [['', '全部'], ...Object.entries(actions)]},
       {name: 'actor_kind', label: '操作人类别', type: 'select', options: [['', '全部'], ...Object.entries(actors)]},
-      {name: 'target_kind', label: '对象类别', type: 'select', options: [['', '全部'], ['household', '农户'], ['member', '成员'], ['cadre', '干部'], ['admin_user', '后台账号'], ['push_outbox', '消息']]},
+      {name: 'target_kind', label: '对象类别', type: 'select', options: [['', '全部'], ...Object.entries(targets)]},
     ],
     columns: [
       {label: '时间', value: r => datetime(r.at)},
       {label: '操作人', value: r => (actors[r.actor_kind] || r.actor_kind) + ' ' + (r.actor_name || '')},
       {label: '操作', value: r => actions[r.action] || r.action},
-      {label: '对象', value: r => r.target_kind === 'household' && r.target_id ? h('a', {href: '#/households/' + r.target_id}, '农户 #' + r.target_id) : (r.target_kind || '') + (r.target_id ? ' #' + r.target_id : '')},
+      {label: '对象', value: r => r.target_kind === 'household' && r.target_id ? h('a', {href: '#/households/' + r.target_id}, '农户 #' + r.target_id)
+        : (targets[r.target_kind] || r.target_kind || '') + (r.target_id ? ' #' + r.target_id : '')},
       {label: '地区', value: r => r.region_code},
       {label: 'IP', value: r => r.ip},
       {label: '详情', value: r => h('code', {class: 'detail'}, r.detail || '')},
