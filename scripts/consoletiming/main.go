@@ -282,7 +282,8 @@ func startBrowser(path string) (context.Context, context.CancelFunc, error) {
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.Flag("lang", "zh-CN"), chromedp.WindowSize(1440, 1000))
 	ctx, cancel := chromedp.NewContext(actx)
-	if err := chromedp.Do(ctx); err != nil {
+	// A fixed viewport, so the screenshots have one size on every machine.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
 		cancel()
 		cancelAlloc()
 		return nil, nil, err
