@@ -42,6 +42,7 @@ const state = {me: null, main: null, demo: false, seq: 0, started: 0};
 // code and lets it start fetching its data, so a bookmarked page does not
 // wait for one request after another.
 async function boot() {
+  performance.mark('app:boot');
   onSignedOut(() => {
     if (state.me) signIn('登录已过期，请重新登录');
   });
@@ -51,6 +52,7 @@ async function boot() {
   const demo = probeDemo();
   try {
     const out = await api.get('/me');
+    performance.mark('app:me');
     await signedIn(out.me, out.csrf_token, demo);
   } catch (e) {
     if (e.status === 401) signIn();
@@ -104,6 +106,7 @@ async function show() {
   try {
     if (!m) throw Object.assign(new Error('页面不存在'), {status: 404});
     const mod = await m.render();
+    performance.mark('view:code');
     await mod.render(view, {params: m.params, query, me: state.me, demo: state.demo});
     if (seq !== state.seq) return;
     view.dataset.state = 'ready';
@@ -112,6 +115,7 @@ async function show() {
     view.replaceChildren(failure(e));
     view.dataset.state = 'error';
   }
+  performance.mark('view:ready');
   view.dataset.readyMs = String(Math.round(performance.now() - started));
   document.documentElement.dataset.view = path;
 }
