@@ -68,6 +68,7 @@ func main() {
 	chromium := flag.String("chromium", "", "chromium binary (default: found on PATH)")
 	flag.BoolVar(&traceLoads, "trace", false, "print each page's requests (resource timing) after its last load")
 	flag.StringVar(&tourDir, "tour", "", "also screenshot every page of the navigation into this directory, for review")
+	flag.StringVar(&only, "only", "", "measure only the pages whose name contains this")
 	flag.Parse()
 	if err := run(*bin, *runs, *shots, *chromium); err != nil {
 		fmt.Fprintln(os.Stderr, "consoletiming:", err)
@@ -131,6 +132,9 @@ func run(bin string, runs int, shots, chromium string) error {
 	fmt.Printf("| page | full load, warm cache (median / p95) | full load, cold cache (median) | switch inside the console (median / p95) | API server round trip (median / p95) |\n")
 	fmt.Printf("| --- | ---: | ---: | ---: | ---: |\n")
 	for _, p := range pages {
+		if only != "" && !strings.Contains(p.name, only) {
+			continue
+		}
 		hash, path := fill(p.hash), fill(p.path)
 		var warm, cold, sw []float64
 		for i := 0; i < runs; i++ {
@@ -413,8 +417,9 @@ func trace(ctx context.Context) error {
 	return nil
 }
 
-// tourDir, when set, receives a screenshot of every page.
-var tourDir string
+// tourDir, when set, receives a screenshot of every page; only, when set,
+// limits the measured pages.
+var tourDir, only string
 
 func tour(ctx context.Context, base string, extra ...string) error {
 	hashes := []string{"#/dashboard", "#/households", "#/households?flag=any", "#/flags/villages", "#/payments", "#/overdue", "#/visits",

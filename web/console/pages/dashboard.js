@@ -32,88 +32,113 @@ function data(query) {
   return api.get('/dashboard', {region: query.region});
 }
 
+// render draws the frame of the page and sets the charts up while the
+// numbers are on their way (the charting library and the request arrive
+// together), then fills everything in.
 export async function render(view, {query}) {
   for (const c of live) c.dispose();
   live = [];
+  const dataP = data(query);
   const options = regionOptions();
   options.catch(() => {});
-  const [d, ec] = await Promise.all([data(query), charts]);
-  performance.mark('dashboard:data');
-  const picker = h('select', {class: 'input', id: 'dashboard-region', 'aria-label': '查看范围'}, h('option', {value: query.region || ''}, d.region.name));
+
+  const picker = h('select', {class: 'input', id: 'dashboard-region', 'aria-label': '查看范围'}, h('option', {value: query.region || ''}, '…'));
   options.then(opts => {
     picker.replaceChildren(...opts.map(([v, l]) => h('option', {value: v}, l.trim())));
     picker.value = query.region || '';
   }).catch(() => {});
   picker.addEventListener('change', () => go('dashboard', {region: picker.value}));
+  const updated = h('span', {class: 'muted updated'});
+  const cards = h('div', {class: 'cards'});
+  const monthsEl = h('div', {class: 'chart', id: 'chart-payments'});
+  const overdueEl = h('div', {class: 'chart', id: 'chart-overdue'});
+  const visitsEl = h('div', {class: 'chart', id: 'chart-visits'});
+  const monthsTitle = h('h2', {}, '一卡通发放（按应发月份）');
+  const monthsNote = h('p', {class: 'note'}), overdueNote = h('p', {class: 'note'}), visitsNote = h('p', {class: 'note'});
+  const side = h('div', {class: 'stack'});
+  const lower = h('div', {class: 'grid2'});
+  mount(view,
+    heading('工作台', updated, picker),
+    cards,
+    h('div', {class: 'grid2'},
+      h('section', {class: 'panel'}, monthsTitle, monthsEl, monthsNote),
+      h('section', {class: 'panel'}, h('h2', {}, '逾期未发（按村）'), overdueEl, overdueNote)),
+    h('div', {class: 'grid2'}, h('section', {class: 'panel'}, h('h2', {}, '走访覆盖率（按村）'), visitsEl, visitsNote), side),
+    lower);
+
+  const ec = await charts;
+  const months = chart(ec, monthsEl, {
+    tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}},
+    legend: {top: 0},
+    grid: {left: 48, right: 16, top: 36, bottom: 28},
+    xAxis: {type: 'category', data: []},
+    yAxis: {type: 'value', name: '笔数'},
+  });
+  const overdue = chart(ec, overdueEl, {
+    tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}, valueFormatter: v => v + ' 笔'},
+    grid: {left: 110, right: 24, top: 8, bottom: 24},
+    xAxis: {type: 'value'},
+    yAxis: {type: 'category', data: []},
+  });
+  const visits = chart(ec, visitsEl, {
+    grid: {left: 48, right: 16, top: 16, bottom: 64},
+    xAxis: {type: 'category', data: [], axisLabel: {rotate: 45}},
+    yAxis: {type: 'value', max: 100, axisLabel: {formatter: '{value}%'}},
+  });
+
+  const d = await dataP;
+  performance.mark('dashboard:data');
+  updated.textContent = '数据时间 ' + datetime(d.generated_at);
+  if (!query.region) picker.firstChild.textContent = d.region.name;
 
   const p = d.payments, v = d.visits, f = d.flags, r = d.reports, j = d.jobs;
   const unfinished = r.by_status.filter(s => s.status === 'open' || s.status === 'acknowledged').reduce((n, s) => n + s.count, 0);
   const pushed = Object.fromEntries(d.pushes.by_state.map(s => [s.status, s]));
-  const cards = h('div', {class: 'cards'},
+  mount(cards,
     card('逾期未发', num(p.overdue.count) + ' 笔', wan(p.overdue.amount_fen), p.overdue.link, 'danger', 'kpi-overdue'),
     card('走访覆盖率', pct(v.share), num(v.covered.count) + ' / ' + num(v.paired.count) + ' 户在周期内走访', v.uncovered.link, v.share < 0.9 ? 'warn' : 'ok', 'kpi-visits'),
     card('风险户', num(f.households.count) + ' 户', '重点村 ' + num(f.priority_village_count.count) + ' 个', f.households.link, f.households.count ? 'warn' : 'ok', 'kpi-flags'),
     card('待办诉求', num(unfinished) + ' 件', '超期 ' + num(r.late.count) + ' 件', r.late.count ? r.late.link : '#/reports?status=open', r.late.count ? 'danger' : 'ok', 'kpi-reports'),
     card('在招岗位', num(j.open.count) + ' 个', '空缺 ' + num(j.vacancies) + ' 人，近30天报名 ' + num(j.interests_30d.count), j.open.link, 'ok', 'kpi-jobs'),
     card('零就业家庭', num(j.zero_employment.count) + ' 户', '有劳动力且无人务工', j.zero_employment.link, j.zero_employment.count ? 'warn' : 'ok', 'kpi-zero'),
-    card('推送失败', num((pushed.dead || {}).count) + ' 条', '近' + d.pushes.days + '天已发送 ' + num((pushed.sent || {}).count) + ' 条', (pushed.dead || {}).link || '#/outbox', (pushed.dead || {}).count ? 'danger' : 'ok', 'kpi-pushes'),
-  );
+    card('推送失败', num((pushed.dead || {}).count) + ' 条', '近' + d.pushes.days + '天已发送 ' + num((pushed.sent || {}).count) + ' 条', (pushed.dead || {}).link || '#/outbox', (pushed.dead || {}).count ? 'danger' : 'ok', 'kpi-pushes'));
+  monthsTitle.textContent = p.year + ' 年一卡通发放（按应发月份）';
+  monthsNote.textContent = '点击柱形查看明细；逾期指应发日加 ' + p.grace_days + ' 天宽限期后仍未发放。';
+  overdueNote.textContent = p.overdue_by_village.length ? '共 ' + num(p.overdue.count) + ' 笔，' + yuan(p.overdue.amount_fen) + ' 元' : '没有逾期未发的补贴';
+  visitsNote.textContent = '已结对农户中，最近一次走访在周期内（常规 ' + v.period_days.default + ' 天，提级帮扶 ' + v.period_days.elevated + ' 天）的比例。点击查看未按期走访的户。';
+  mount(side,
+    panel('诉求办理', null, null,
+      bars(r.by_status.map(s => ({name: s.name, value: s.count, text: s.count + ' 件', link: s.link, tone: s.status})), 'report-status'),
+      listOf(r.open_by_age.map(a => [a.name + '未办结', a.count + ' 件', a.link]).concat([['超期未办', r.late.count + ' 件', r.late.link]]), 'report-ages')),
+    panel('消息推送（近' + d.pushes.days + '天）', null, null,
+      bars(d.pushes.by_state.map(s => ({name: s.name, value: s.count, text: s.count + ' 条', link: s.link, tone: s.status})), 'push-states')));
+  mount(lower,
+    panel('风险标识', null, null, f.by_flag.length
+      ? listOf(f.by_flag.map(x => [x.name, x.count + ' 户', x.link]), 'flag-list')
+      : h('p', {class: 'muted'}, '没有未解除的风险标识')),
+    panel('重点村', null, null, f.priority_villages.length
+      ? listOf(f.priority_villages.map(x => [x.town_name + ' ' + x.region_name, x.detail || (x.year + ' 年'), x.link]), 'priority-villages')
+      : h('p', {class: 'muted'}, '没有重点村')));
 
-  const monthsEl = h('div', {class: 'chart', id: 'chart-payments'});
-  const overdueEl = h('div', {class: 'chart', id: 'chart-overdue'});
-  const visitsEl = h('div', {class: 'chart', id: 'chart-visits'});
-  mount(view,
-    heading('工作台', h('span', {class: 'muted updated'}, '数据时间 ' + datetime(d.generated_at)), picker),
-    cards,
-    h('div', {class: 'grid2'},
-      panel(p.year + ' 年一卡通发放（按应发月份）', monthsEl, '点击柱形查看明细；逾期指应发日加 ' + p.grace_days + ' 天宽限期后仍未发放。'),
-      panel('逾期未发（按村）', overdueEl, p.overdue_by_village.length ? '共 ' + num(p.overdue.count) + ' 笔，' + yuan(p.overdue.amount_fen) + ' 元' : '没有逾期未发的补贴')),
-    h('div', {class: 'grid2'},
-      panel('走访覆盖率（按村）', visitsEl, '已结对农户中，最近一次走访在周期内（常规 ' + v.period_days.default + ' 天，提级帮扶 ' + v.period_days.elevated + ' 天）的比例。点击查看未按期走访的户。'),
-      h('div', {class: 'stack'},
-        panel('诉求办理', null, null,
-          bars(r.by_status.map(s => ({name: s.name, value: s.count, text: s.count + ' 件', link: s.link, tone: s.status})), 'report-status'),
-          listOf(r.open_by_age.map(a => [a.name + '未办结', a.count + ' 件', a.link]).concat([['超期未办', r.late.count + ' 件', r.late.link]]), 'report-ages')),
-        panel('消息推送（近' + d.pushes.days + '天）', null, null,
-          bars(d.pushes.by_state.map(s => ({name: s.name, value: s.count, text: s.count + ' 条', link: s.link, tone: s.status})), 'push-states')))),
-    h('div', {class: 'grid2'},
-      panel('风险标识', null, null, f.by_flag.length
-        ? listOf(f.by_flag.map(x => [x.name, x.count + ' 户', x.link]), 'flag-list')
-        : h('p', {class: 'muted'}, '没有未解除的风险标识')),
-      panel('重点村', null, null, f.priority_villages.length
-        ? listOf(f.priority_villages.map(x => [x.town_name + ' ' + x.region_name, x.detail || (x.year + ' 年'), x.link]), 'priority-villages')
-        : h('p', {class: 'muted'}, '没有重点村'))),
-  );
-
-  const months = p.months.map(m => m.month.slice(5) + '月');
   const statuses = ['paid', 'scheduled', 'overdue', 'failed', 'returned'];
-  chart(ec, monthsEl, {
-    tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}},
-    legend: {top: 0},
-    grid: {left: 48, right: 16, top: 36, bottom: 28},
-    xAxis: {type: 'category', data: months},
-    yAxis: {type: 'value', name: '笔数'},
+  months.setOption({
+    xAxis: {data: p.months.map(m => m.month.slice(5) + '月')},
     series: statuses.map(s => ({
       name: p.status_names[s], type: 'bar', stack: 'all', itemStyle: {color: statusColors[s]},
       data: p.months.map(m => ({value: m.by_status[s].count, link: m.by_status[s].link})),
     })),
   });
   const villages = p.overdue_by_village.slice(0, 15).reverse();
-  chart(ec, overdueEl, {
-    tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}, valueFormatter: v => v + ' 笔'},
-    grid: {left: 110, right: 24, top: 8, bottom: 24},
-    xAxis: {type: 'value'},
-    yAxis: {type: 'category', data: villages.map(x => x.town_name + ' ' + x.region_name)},
+  overdue.setOption({
+    yAxis: {data: villages.map(x => x.town_name + ' ' + x.region_name)},
     series: [{name: '逾期笔数', type: 'bar', itemStyle: {color: statusColors.overdue}, data: villages.map(x => ({value: x.count, link: x.link}))}],
   });
-  chart(ec, visitsEl, {
+  visits.setOption({
     tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}, formatter: ps => {
       const x = v.by_village[ps[0].dataIndex];
       return esc(x.town_name + ' ' + x.region_name) + '<br>覆盖率 ' + pct(x.share) + '（' + x.covered.count + '/' + x.paired.count + '）';
     }},
-    grid: {left: 48, right: 16, top: 16, bottom: 64},
-    xAxis: {type: 'category', data: v.by_village.map(x => x.region_name), axisLabel: {rotate: 45}},
-    yAxis: {type: 'value', max: 100, axisLabel: {formatter: '{value}%'}},
+    xAxis: {data: v.by_village.map(x => x.region_name)},
     series: [{name: '覆盖率', type: 'bar', data: v.by_village.map(x => ({
       value: Math.round(x.share * 1000) / 10, link: x.uncovered.link,
       itemStyle: {color: x.share >= 0.9 ? '#3a9d5d' : x.share >= 0.7 ? '#f0a030' : '#d64541'},
@@ -127,11 +152,13 @@ function esc(s) {
   return String(s).replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
 }
 
+// chart sets a chart up with its axes; the data comes with setOption later.
 function chart(ec, el, option) {
   const c = ec.init(el, null, {renderer: 'canvas'});
   c.setOption({animation: false, textStyle: {fontFamily: 'inherit'}, ...option});
   c.on('click', e => { if (e.data && e.data.link) location.hash = e.data.link; });
   live.push(c);
+  return c;
 }
 
 function card(title, value, sub, link, tone, id) {
