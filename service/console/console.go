@@ -30,14 +30,21 @@ type Options struct {
 	GraceDays int              // XB_PAYMENT_GRACE_DAYS: days after the due date before unpaid counts as overdue
 	Location  *time.Location   // the county's zone: "today" and month boundaries
 	Now       func() time.Time // default time.Now
+	// PaymentStatsTTL is how long the dashboard's payment figures (this
+	// year by month, overdue by village: the costliest part) are reused
+	// for the same region. Payments change by import, a few times a month;
+	// everything else on the dashboard is read fresh. 0 means 60 s; a
+	// negative value turns the reuse off.
+	PaymentStatsTTL time.Duration
 }
 
 // Service answers the console's own API.
 type Service struct {
-	db     *model.DB
-	audit  *audit.Log
-	policy *config.Policy
-	o      Options
+	db       *model.DB
+	audit    *audit.Log
+	policy   *config.Policy
+	o        Options
+	payments statsCache
 }
 
 // New builds the service.
@@ -53,6 +60,9 @@ func New(d Deps, o Options) (*Service, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.PaymentStatsTTL == 0 {
+		o.PaymentStatsTTL = time.Minute
 	}
 	return &Service{db: d.DB, audit: d.Audit, policy: d.Policy, o: o}, nil
 }

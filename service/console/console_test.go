@@ -138,3 +138,84 @@ deadlines: {report_acknowledge_days: 3, report_resolve_days: 15, risk_check_days
 		}
 	})
 }
+
+// TestPaymentFiguresAreReusedBriefly checks the dashboard's payment figures
+// are read again after PaymentStatsTTL, and at once when reuse is off,
+// while the rest of the dashboard is always fresh.
+func TestPaymentFiguresAreReusedBriefly(t *testing.T) {
+	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
+		items, err := config.LoadSubsidyItems("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SyncSubsidyItems(context.Background(), model.SubsidyItemRows(items)); err != nil {
+			t.Fatal(err)
+		}
+		f := modeltest.NewFixtures(t, db)
+		f.Region("419901100201", "甲村")
+		h, _ := f.Household("419901100201")
+		now := time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		seq := 0
+		overdue := func() {
+			seq++
+			p := model.Payment{HouseholdID: h.ID, RegionCode: h.RegionCode, ItemCode: "dibao", Period: fmt.Sprint("2026-0", seq),
+				AmountFen: 10000, DueDate: model.Date{Year: 2026, Month: 5, Day: seq}, Status: model.PaymentScheduled}
+			if err := db.Create(&p).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Create(&model.Report{Type: model.ReportPayment, HouseholdID: h.ID, PaymentID: &p.ID, RegionCode: h.RegionCode, Kind: "late",
+				Text: "没到", PhotoIDs: "[]", Status: model.ReportOpen, FirstDeadline: now.Add(time.Hour), FinalDeadline: now.Add(time.Hour)}).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		log, _ := audit.New(db, nil)
+		tests := []struct {
+			name string
+			ttl  time.Duration
+			// overdue counts after: the first read, a new payment, a minute later
+			want [3]int64
+		}{
+			{"reused for a minute", 0, [3]int64{1, 1, 2}},
+			{"reuse turned off", -1, [3]int64{1, 2, 2}},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				if err := db.Exec("DELETE FROM reports").Error; err != nil {
+					t.Fatal(err)
+				}
+				if err := db.Exec("DELETE FROM payments").Error; err != nil {
+					t.Fatal(err)
+				}
+				seq = 0
+				now = time.Date(2026, 6, 15, 2, 0, 0, 0, time.UTC)
+				svc, err := console.New(console.Deps{DB: db, Audit: log, Policy: config.DefaultPolicy()},
+					console.Options{GraceDays: 5, Now: clock, PaymentStatsTTL: tc.ttl})
+				if err != nil {
+					t.Fatal(err)
+				}
+				read := func() (int64, int64) {
+					d, err := svc.Dashboard(context.Background(), model.RegionScope("419901"), "")
+					if err != nil {
+						t.Fatal(err)
+					}
+					return d.Payments.Overdue.Count, d.Reports.ByStatus[0].Count
+				}
+				overdue()
+				got := [3]int64{}
+				var open int64
+				got[0], _ = read()
+				overdue()
+				got[1], open = read()
+				if open != 2 {
+					t.Fatalf("the reports part is not fresh: %d open", open)
+				}
+				now = now.Add(61 * time.Second)
+				got[2], _ = read()
+				if got != tc.want {
+					t.Fatalf("overdue counts %v, want %v", got, tc.want)
+				}
+			})
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/xiangbang/xiangbang/model"
@@ -44,10 +45,15 @@ type VillageNumber struct {
 	Number
 }
 
-func (s *Service) paymentStats(ctx context.Context, scope model.Scope, _ time.Time, d *Dashboard) error {
+func (s *Service) paymentStats(ctx context.Context, scope model.Scope, now time.Time, d *Dashboard) error {
 	today := s.today()
 	cut := s.overdueBefore()
 	prefix := prefixOf(scope)
+	key := prefix + "|" + cut.String()
+	if st, ok := s.payments.get(key, now, s.o.PaymentStatsTTL); ok {
+		d.Payments = st
+		return nil
+	}
 	st := PaymentStats{Year: today.Year, GraceDays: s.o.GraceDays, StatusNames: PaymentStatusNames, ByStatus: map[string]Number{}}
 	first, last := model.Date{Year: today.Year, Month: 1, Day: 1}, model.Date{Year: today.Year, Month: 12, Day: 31}
 
@@ -142,7 +148,45 @@ func (s *Service) paymentStats(ctx context.Context, scope model.Scope, _ time.Ti
 		return a.Count > b.Count || (a.Count == b.Count && a.RegionCode < b.RegionCode)
 	})
 	d.Payments = st
+	s.payments.put(key, now, st)
 	return nil
+}
+
+// statsCache keeps the payment figures of recent dashboards by region and
+// day. The figures are never changed after they are stored, so readers
+// share them.
+type statsCache struct {
+	mu      sync.Mutex
+	entries map[string]statsEntry
+}
+
+type statsEntry struct {
+	at    time.Time
+	stats PaymentStats
+}
+
+func (c *statsCache) get(key string, now time.Time, ttl time.Duration) (PaymentStats, bool) {
+	if ttl < 0 {
+		return PaymentStats{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || now.Sub(e.at) >= ttl || now.Before(e.at) {
+		return PaymentStats{}, false
+	}
+	return e.stats, true
+}
+
+func (c *statsCache) put(key string, now time.Time, st PaymentStats) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// A deployment has at most a few hundred scopes; past that, start over
+	// rather than keep a map that only grows.
+	if c.entries == nil || len(c.entries) >= 512 {
+		c.entries = map[string]statsEntry{}
+	}
+	c.entries[key] = statsEntry{at: now, stats: st}
 }
 
 func paymentsLink(status, prefix string, from, to model.Date) string {
