@@ -49,9 +49,14 @@ func TestConsoleInBrowser(t *testing.T) {
 		if scope := eval[string](t, b, `document.getElementById('scope-name').textContent`); scope != "乡帮演示县" {
 			t.Errorf("scope shown %q", scope)
 		}
-		for _, id := range []string{"chart-payments", "chart-overdue", "chart-visits"} {
+		for _, id := range []string{"chart-payments"} {
 			if !eval[bool](t, b, fmt.Sprintf(`!!document.querySelector('#%s canvas')`, id)) {
 				t.Errorf("chart %s was not drawn", id)
+			}
+		}
+		for _, id := range []string{"overdue-villages", "coverage-villages", "report-status", "push-states"} {
+			if n := eval[int](t, b, fmt.Sprintf(`document.querySelectorAll('#%s li a[href^="#/"]').length`, id)); n == 0 {
+				t.Errorf("the figures of %s were not drawn as links", id)
 			}
 		}
 		overdue := eval[string](t, b, `document.querySelector('#kpi-overdue .card-value').textContent`)

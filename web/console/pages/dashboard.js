@@ -51,8 +51,8 @@ export async function render(view, {query}) {
   const updated = h('span', {class: 'muted updated'});
   const cards = h('div', {class: 'cards'});
   const monthsEl = h('div', {class: 'chart', id: 'chart-payments'});
-  const overdueEl = h('div', {class: 'chart', id: 'chart-overdue'});
-  const visitsEl = h('div', {class: 'chart', id: 'chart-visits'});
+  const overdueEl = h('div', {class: 'chart-bars', id: 'chart-overdue'});
+  const visitsEl = h('div', {class: 'chart-bars', id: 'chart-visits'});
   const monthsTitle = h('h2', {}, '一卡通发放（按应发月份）');
   const monthsNote = h('p', {class: 'note'}), overdueNote = h('p', {class: 'note'}), visitsNote = h('p', {class: 'note'});
   const side = h('div', {class: 'stack'});
@@ -73,17 +73,6 @@ export async function render(view, {query}) {
     grid: {left: 48, right: 16, top: 36, bottom: 28},
     xAxis: {type: 'category', data: []},
     yAxis: {type: 'value', name: '笔数'},
-  });
-  const overdue = chart(ec, overdueEl, {
-    tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}, valueFormatter: v => v + ' 笔'},
-    grid: {left: 110, right: 24, top: 8, bottom: 24},
-    xAxis: {type: 'value'},
-    yAxis: {type: 'category', data: []},
-  });
-  const visits = chart(ec, visitsEl, {
-    grid: {left: 48, right: 16, top: 16, bottom: 64},
-    xAxis: {type: 'category', data: [], axisLabel: {rotate: 45}},
-    yAxis: {type: 'value', max: 100, axisLabel: {formatter: '{value}%'}},
   });
 
   const d = await dataP;
@@ -128,28 +117,16 @@ export async function render(view, {query}) {
       data: p.months.map(m => ({value: m.by_status[s].count, link: m.by_status[s].link})),
     })),
   });
-  const villages = p.overdue_by_village.slice(0, 15).reverse();
-  overdue.setOption({
-    yAxis: {data: villages.map(x => x.town_name + ' ' + x.region_name)},
-    series: [{name: '逾期笔数', type: 'bar', itemStyle: {color: statusColors.overdue}, data: villages.map(x => ({value: x.count, link: x.link}))}],
-  });
-  visits.setOption({
-    tooltip: {trigger: 'axis', axisPointer: {type: 'shadow'}, formatter: ps => {
-      const x = v.by_village[ps[0].dataIndex];
-      return esc(x.town_name + ' ' + x.region_name) + '<br>覆盖率 ' + pct(x.share) + '（' + x.covered.count + '/' + x.paired.count + '）';
-    }},
-    xAxis: {data: v.by_village.map(x => x.region_name)},
-    series: [{name: '覆盖率', type: 'bar', data: v.by_village.map(x => ({
-      value: Math.round(x.share * 1000) / 10, link: x.uncovered.link,
-      itemStyle: {color: x.share >= 0.9 ? '#3a9d5d' : x.share >= 0.7 ? '#f0a030' : '#d64541'},
-    }))}],
-  });
+  // By village: plain bars (links), cheaper to draw than charts and easier
+  // to read with village names.
+  mount(overdueEl, p.overdue_by_village.length
+    ? bars(p.overdue_by_village.slice(0, 15).map(x => ({name: x.town_name + ' ' + x.region_name, value: x.count,
+      text: num(x.count) + ' 笔', link: x.link, tone: 'overdue', title: yuan(x.amount_fen) + ' 元'})), 'overdue-villages')
+    : h('p', {class: 'muted'}, '没有逾期未发的补贴'));
+  mount(visitsEl, bars(v.by_village.map(x => ({name: x.town_name + ' ' + x.region_name, value: x.share * 100, max: 100, text: pct(x.share),
+    link: x.uncovered.link, tone: x.share >= 0.9 ? 'resolved' : x.share >= 0.7 ? 'acknowledged' : 'dead',
+    title: x.covered.count + ' / ' + x.paired.count + ' 户'})), 'coverage-villages'));
   performance.mark('dashboard:charts');
-}
-
-// esc makes text safe inside the HTML a custom tooltip returns.
-function esc(s) {
-  return String(s).replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
 }
 
 // chart sets a chart up with its axes; the data comes with setOption later.
@@ -170,14 +147,14 @@ function panel(title, chartEl, note, ...extra) {
   return h('section', {class: 'panel'}, h('h2', {}, title), chartEl, ...extra, note ? h('p', {class: 'note'}, note) : null);
 }
 
-// bars draws a small distribution as plain HTML bars, each a link: cheaper
-// than a chart for five numbers, and read the same way.
+// bars draws figures as plain HTML bars, each a link to its list: cheaper
+// than a chart for a dozen numbers, and easy to read with Chinese names.
 function bars(rows, id) {
-  const top = Math.max(1, ...rows.map(r => r.value));
+  const top = Math.max(1, ...rows.map(r => r.max || r.value));
   return h('ul', {class: 'bars', id}, rows.map(r => {
     const fill = h('span', {class: 'bar-value tone-' + r.tone});
     fill.style.width = Math.max(r.value ? 2 : 0, Math.round(r.value / top * 100)) + '%';
-    return h('li', {}, h('a', {href: r.link}, h('span', {class: 'bar-name'}, r.name), h('span', {class: 'bar-track'}, fill), h('strong', {}, r.text)));
+    return h('li', {}, h('a', {href: r.link, title: r.title || ''}, h('span', {class: 'bar-name'}, r.name), h('span', {class: 'bar-track'}, fill), h('strong', {}, r.text)));
   }));
 }
 
