@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -189,6 +190,59 @@ func TestConsoleInBrowser(t *testing.T) {
 		got := eval[[]string](t, b, `fetch(document.getElementById('import-report').href).then(r => [String(r.status), r.headers.get('content-type') || ''])`)
 		if got[0] != "200" {
 			t.Fatalf("the rejected rows report answered %v", got)
+		}
+	})
+
+	t.Run("filter the overdue payments", func(t *testing.T) {
+		b.open(t, "#/overdue", "overdue")
+		b.skipIfMissing(t, "payments (issue 5)")
+		all := len(b.column(t, 0))
+		state := b.navigate(t, "overdue",
+			chromedp.SetValue(chromedp.CSS(`#view select[name="region"]`), "419901100201"),
+			chromedp.Click(chromedp.CSS(`#view form.filters button[type="submit"]`)),
+		)
+		if state != "ready" {
+			t.Fatalf("after filtering: %s", state)
+		}
+		if n := len(b.column(t, 0)); n == 0 || n > all {
+			t.Fatalf("%d overdue payments in one village, %d in the county", n, all)
+		}
+		if got := eval[string](t, b, `document.querySelector('#view .status').textContent`); got != "逾期未发" {
+			t.Fatalf("status shown %q", got)
+		}
+	})
+
+	t.Run("publish and close a job", func(t *testing.T) {
+		b.open(t, "#/jobs", "jobs")
+		b.skipIfMissing(t, "jobs (issue 6)")
+		until := time.Now().AddDate(0, 1, 0).Format("2006-01-02")
+		b.do(t,
+			chromedp.Click(chromedp.ID("job-create")),
+			chromedp.WaitVisible(chromedp.CSS(`dialog input[name="title"]`)),
+			chromedp.SendKeys(chromedp.CSS(`dialog input[name="title"]`), "浏览器测试缝纫工"),
+			chromedp.SendKeys(chromedp.CSS(`dialog input[name="employer"]`), "测试帮扶车间"),
+			chromedp.SetValue(chromedp.CSS(`dialog select[name="kind"]`), "workshop"),
+			chromedp.SendKeys(chromedp.CSS(`dialog input[name="wage_min"]`), "2500"),
+			chromedp.SendKeys(chromedp.CSS(`dialog input[name="wage_max"]`), "3200"),
+			chromedp.SendKeys(chromedp.CSS(`dialog input[name="contact_name"]`), "王某"),
+			chromedp.SendKeys(chromedp.CSS(`dialog input[name="contact_phone"]`), "13900000000"),
+			chromedp.SetValue(chromedp.CSS(`dialog input[name="valid_until"]`), until),
+		)
+		b.navigate(t, "jobs", chromedp.Click(chromedp.CSS(`dialog button[type="submit"]`)))
+		var j model.Job
+		must(t, h.db.Where("title = ?", "浏览器测试缝纫工").First(&j).Error)
+		if j.Status != "open" || j.WageMinFen != 250000 || j.WageMaxFen != 320000 {
+			t.Fatalf("job stored %+v", j)
+		}
+		b.open(t, "#/jobs?q="+url.QueryEscape(j.Title), "jobs")
+		b.do(t,
+			chromedp.Click(chromedp.CSS(fmt.Sprintf(`#view button[data-close="%d"]`, j.ID))),
+			chromedp.WaitVisible(chromedp.CSS(`dialog button[type="submit"]`)),
+		)
+		b.navigate(t, "jobs", chromedp.Click(chromedp.CSS(`dialog button[type="submit"]`)))
+		must(t, h.db.First(&j, j.ID).Error)
+		if j.Status != "closed" {
+			t.Fatalf("after closing: %s", j.Status)
 		}
 	})
 

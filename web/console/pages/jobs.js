@@ -31,7 +31,7 @@ export function render(view, {query}) {
       {label: '状态', value: r => h('span', {class: 'status status-' + r.status}, label(statusNames, r.status))},
       {label: '操作', value: r => h('div', {class: 'row-actions'},
         h('button', {type: 'button', class: 'btn btn-small', onclick: () => edit(r, query)}, '编辑'),
-        r.status !== 'closed' ? h('button', {type: 'button', class: 'btn btn-small btn-danger', onclick: () => close(r, query)}, '关闭') : null)},
+        r.status !== 'closed' ? h('button', {type: 'button', class: 'btn btn-small btn-danger', dataset: {close: r.id}, onclick: () => close(r, query)}, '关闭') : null)},
     ],
   });
 }
