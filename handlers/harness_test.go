@@ -21,6 +21,7 @@ import (
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/chatbot"
+	"github.com/xiangbang/xiangbang/service/console"
 	"github.com/xiangbang/xiangbang/service/employment"
 	"github.com/xiangbang/xiangbang/service/exports"
 	"github.com/xiangbang/xiangbang/service/imports"
@@ -140,6 +141,15 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	consoleSvc, err := console.New(console.Deps{DB: db, Audit: auditLog, Policy: config.DefaultPolicy()},
+		console.Options{GraceDays: cfg.PaymentGraceDays, Location: cfg.Location()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var demoMock *wxmock.Server
+	if cfg.Demo {
+		demoMock = mock
+	}
 	policy := config.DefaultPolicy()
 	visitSvc, err := visits.New(db, visits.Options{Policy: policy, Audit: auditLog, Location: cfg.Location(),
 		PaymentGraceDays: cfg.PaymentGraceDays, Now: clock.Now})
@@ -193,7 +203,8 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	}
 	srv, err := New(Deps{Config: cfg, Logger: logger, DB: db, KV: store,
 		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Visits: visitSvc, Risk: riskSvc, Subscriptions: subs,
-		WeChat: wx, Chatbot: bot, Jobs: jobBoard, Employment: work, Imports: runner, Exports: exportSvc})
+		WeChat: wx, Chatbot: bot, Jobs: jobBoard, Employment: work, Imports: runner, Exports: exportSvc,
+		Console: consoleSvc, WXMock: demoMock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,6 @@ func (s *Server) cadreRoutes(api, adm *gin.RouterGroup) {
 	official.POST("/flags/recompute", s.recomputeFlags)
 	official.GET("/visits", s.listVisits)
 	official.GET("/visits/:id/revisions", s.visitRevisions)
-	official.GET("/households/:id", s.householdFile)
 }
 
 // queryInt reads an optional non-negative integer query parameter.

@@ -19,6 +19,7 @@ import (
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/chatbot"
+	"github.com/xiangbang/xiangbang/service/console"
 	"github.com/xiangbang/xiangbang/service/employment"
 	"github.com/xiangbang/xiangbang/service/exports"
 	"github.com/xiangbang/xiangbang/service/imports"
@@ -29,6 +30,7 @@ import (
 	"github.com/xiangbang/xiangbang/service/risk"
 	"github.com/xiangbang/xiangbang/service/visits"
 	"github.com/xiangbang/xiangbang/service/wechat"
+	"github.com/xiangbang/xiangbang/service/wechat/wxmock"
 )
 
 // Deps are what the handlers need; New refuses missing ones.
@@ -51,7 +53,11 @@ type Deps struct {
 	Employment    *employment.Service
 	Imports       *imports.Runner
 	Exports       *exports.Service
-	Now           func() time.Time
+	Console       *console.Service
+	// WXMock is the in-process stand-in for WeChat when the server runs the
+	// demo without any AppID; nil otherwise. The console shows what it got.
+	WXMock *wxmock.Server
+	Now    func() time.Time
 }
 
 func (d Deps) check() error {
@@ -64,6 +70,7 @@ func (d Deps) check() error {
 		{"Visits", d.Visits != nil}, {"Risk", d.Risk != nil}, {"Subscriptions", d.Subscriptions != nil},
 		{"WeChat", d.WeChat != nil}, {"Chatbot", d.Chatbot != nil}, {"Jobs", d.Jobs != nil},
 		{"Employment", d.Employment != nil}, {"Imports", d.Imports != nil}, {"Exports", d.Exports != nil},
+		{"Console", d.Console != nil},
 	}
 	var missing []string
 	for _, p := range present {
@@ -120,6 +127,7 @@ func New(d Deps) (*Server, error) {
 	s.wechatRoutes(e, adm)
 	s.jobRoutes(api)
 	s.importRoutes(adm)
+	s.consoleRoutes(adm)
 	return s, nil
 }
 

@@ -104,6 +104,6 @@ func printDemoHelp(a *app, addr net.Addr) {
 		fmt.Fprintf(&b, "    curl -s -X POST %s/api/v1/auth/dev -d '{\"role\":\"%s\"}'\n", base, role)
 	}
 	fmt.Fprintf(&b, "  then:  curl -s %s/api/v1/me -H \"Authorization: Bearer <token>\"\n", base)
-	fmt.Fprintf(&b, "  WeChat is the in-process wxmock: nothing leaves this machine.\n\n")
+	fmt.Fprintf(&b, "  WeChat is the in-process wxmock: nothing leaves this machine; what it receives: %s/admin/#/wxmock\n\n", base)
 	fmt.Fprint(os.Stdout, b.String())
 }

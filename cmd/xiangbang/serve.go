@@ -18,6 +18,7 @@ import (
 	"github.com/xiangbang/xiangbang/handlers"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/chatbot"
+	"github.com/xiangbang/xiangbang/service/console"
 	"github.com/xiangbang/xiangbang/service/employment"
 	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/photo"
@@ -92,7 +93,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if sqlDB, err := a.db.DB.DB(); err == nil {
 		reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, string(a.db.Dialect)))
 	}
-	wx, err := a.openWeChat()
+	wx, mock, err := a.openWeChat()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -157,11 +158,17 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	consoleSvc, err := console.New(console.Deps{DB: a.db, Audit: a.audit, Policy: a.policy},
+		console.Options{GraceDays: a.cfg.PaymentGraceDays, Location: a.cfg.Location()})
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := handlers.New(handlers.Deps{
 		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: a.audit, Photos: photos,
 		Visits: visitSvc, Risk: riskSvc, Subscriptions: subs, WeChat: wx, Chatbot: bot,
 		Jobs: jobBoard, Employment: work,
 		Imports: runner, Exports: exportSvc,
+		Console: consoleSvc, WXMock: mock,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -48,7 +48,7 @@ func runWorker(ctx context.Context, args []string) error {
 		}
 	}
 	reg := handlers.NewRegistry()
-	wx, err := a.openWeChat()
+	wx, _, err := a.openWeChat()
 	if err != nil {
 		return err
 	}
@@ -80,19 +80,19 @@ func runWorker(ctx context.Context, args []string) error {
 	return <-errs
 }
 
-// openWeChat builds the WeChat client the configuration asks for; in the
-// demo's in-process wxmock the shipped push templates are known, so an
-// unknown template id fails as it would at WeChat.
-func (a *app) openWeChat() (*wechat.Client, error) {
+// openWeChat builds the WeChat client the configuration asks for, and in
+// the demo the in-process wxmock (nil otherwise), which knows the shipped
+// push templates, so an unknown template id fails as it would at WeChat.
+func (a *app) openWeChat() (*wechat.Client, *wxmock.Server, error) {
 	wx, mock, err := wechat.Open(a.cfg, a.kv, a.log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if mock != nil {
 		a.closers = append(a.closers, mock.Close)
 		knowTemplates(mock, a)
 	}
-	return wx, nil
+	return wx, mock, nil
 }
 
 func knowTemplates(mock *wxmock.Server, a *app) {
