@@ -17,8 +17,8 @@ export function render(view, {query}) {
       {name: 'region', label: '地区', type: 'region'},
       {name: 'location_flag', label: '定位', type: 'select', options: [['', '全部'], ['far', '偏离住址'], ['missing', '无定位']]},
       {name: 'confirmation', label: '农户确认', type: 'select', options: [['', '全部'], ...Object.entries(confirmation)]},
-      {name: 'from', label: '走访日期从', type: 'date'},
-      {name: 'to', label: '至', type: 'date'},
+      {name: 'since', label: '走访日期从', type: 'date'},
+      {name: 'until', label: '至（不含）', type: 'date'},
     ],
     exportHref: q => url('/exports/unvisited-households.xlsx', {region: q.region}),
     columns: [
