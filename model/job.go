@@ -64,6 +64,7 @@ type Job struct {
 	PublishedAt    time.Time
 	CreatedBy      *int64
 	OwnerRegion    string // the publishing office's region scope (0006)
+	ChangeSeq      int64  `gorm:"->"` // stamped by MarkJobsChanged (0012), never written through the struct
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
