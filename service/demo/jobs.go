@@ -76,13 +76,18 @@ func (s *Seeder) seedJobs(tx *model.DB, sum *Summary) error {
 		return err
 	}
 	var tags []model.JobTag
+	ids := make([]int64, len(jobs))
 	for i, j := range jobs {
+		ids[i] = j.ID
 		for _, tag := range jobTemplates[i%len(jobTemplates)].tags {
 			tags = append(tags, model.JobTag{JobID: j.ID, Tag: tag})
 		}
 	}
 	sum.Jobs = len(jobs)
-	return tx.CreateInBatches(&tags, batchSize).Error
+	if err := tx.CreateInBatches(&tags, batchSize).Error; err != nil {
+		return err
+	}
+	return model.MarkJobsChanged(tx.Statement.Context, tx, ids...) // for instances already serving
 }
 
 // DemoOfficials are the console accounts of the demo.

@@ -81,33 +81,43 @@ func (w *jobWriter) resolve(rc *rowCheck, r *importer.JobRow) jobItem {
 	return it
 }
 
+// flush writes a batch of postings and, last in its transaction, marks the
+// ones it created or changed for the matching engine (model.MarkJobsChanged:
+// after the rows' own locks, so two batches written at once cannot deadlock
+// over the change counter).
 func (w *jobWriter) flush(b *batch, items []jobItem) error {
+	var changed []int64
 	for _, it := range items {
-		if err := w.write(b, it); err != nil {
+		id, err := w.write(b, it)
+		if err != nil {
 			return err
 		}
+		if id != 0 {
+			changed = append(changed, id)
+		}
 	}
-	return nil
+	return model.MarkJobsChanged(b.ctx, b.tx, changed...)
 }
 
-// write handles one posting: postings come in hundreds, not millions, and
-// a new one needs its id for its tags.
-func (w *jobWriter) write(b *batch, it jobItem) error {
+// write handles one posting and returns its id when it created or changed
+// it: postings come in hundreds, not millions, and a new one needs its id
+// for its tags.
+func (w *jobWriter) write(b *batch, it jobItem) (int64, error) {
 	r := it.r
 	var old *model.Job
 	if it.storedID != 0 {
 		old = &model.Job{}
 		if err := b.tx.WithContext(b.ctx).Take(old, it.storedID).Error; err != nil {
-			return err
+			return 0, err
 		}
 	}
 	next := w.merge(b, old, &r)
 	if old == nil {
 		if err := b.tx.WithContext(b.ctx).Create(&next).Error; err != nil {
-			return err
+			return 0, err
 		}
 		b.created++
-		return w.writeTags(b, next.ID, r.SkillTags, false)
+		return next.ID, w.writeTags(b, next.ID, r.SkillTags, false)
 	}
 	var c changes
 	set := map[string]any{}
@@ -141,6 +151,7 @@ func (w *jobWriter) write(b *batch, it jobItem) error {
 	if tagsChanged {
 		c = append(c, "skill_tags")
 		set["skill_tags"] = next.SkillTags
+		set["tag_key"] = nil // the job service's '|'-joined copy would be stale; readers fall back on skill_tags
 	}
 	if decodeBenefits(old.Benefits) != decodeBenefits(next.Benefits) {
 		c = append(c, "benefits")
@@ -166,17 +177,17 @@ func (w *jobWriter) write(b *batch, it jobItem) error {
 	c = append(c, loc...)
 	if len(c) == 0 {
 		b.unchanged++
-		return nil
+		return 0, nil
 	}
 	set["updated_at"] = b.now
 	if err := b.tx.WithContext(b.ctx).Model(&model.Job{}).Where("id = ?", old.ID).Updates(set).Error; err != nil {
-		return err
+		return 0, err
 	}
 	b.changedRow("job", old.ID, next.RegionCode, c)
 	if tagsChanged {
-		return w.writeTags(b, old.ID, decodeTags(next.SkillTags), true)
+		return old.ID, w.writeTags(b, old.ID, decodeTags(next.SkillTags), true)
 	}
-	return nil
+	return old.ID, nil
 }
 
 // merge is the posting as it will be stored.

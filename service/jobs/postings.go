@@ -54,6 +54,9 @@ func (s *Service) Create(ctx context.Context, p auth.Principal, in JobInput) (Ad
 		if err := writeTags(ctx, tx, j.ID, tags); err != nil {
 			return err
 		}
+		if err := model.MarkJobsChanged(ctx, tx, j.ID); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, tx, p.Actor(), audit.Event{Action: "job.create", TargetKind: "job", TargetID: j.ID,
 			RegionCode: j.RegionCode, Detail: map[string]any{"title": j.Title, "employer": j.Employer, "kind": j.Kind}})
 	})
@@ -98,6 +101,9 @@ func (s *Service) Update(ctx context.Context, p auth.Principal, id int64, in Job
 		if err := writeTags(ctx, tx, id, tags); err != nil {
 			return err
 		}
+		if err := model.MarkJobsChanged(ctx, tx, id); err != nil {
+			return err
+		}
 		if err := tx.WithContext(ctx).Take(&j, id).Error; err != nil {
 			return err
 		}
@@ -126,6 +132,9 @@ func (s *Service) Close(ctx context.Context, p auth.Principal, id int64) (AdminJ
 		if err := tx.WithContext(ctx).Model(&j).Update("status", model.JobClosed).Error; err != nil {
 			return err
 		}
+		if err := model.MarkJobsChanged(ctx, tx, id); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, tx, p.Actor(), audit.Event{Action: "job.close", TargetKind: "job", TargetID: id, RegionCode: j.RegionCode})
 	})
 	if err != nil {
@@ -145,12 +154,34 @@ func (s *Service) AdminGet(ctx context.Context, p auth.Principal, id int64) (Adm
 
 // CloseExpired closes open postings whose validity has ended. Lists and
 // matching already ignore them by date; this keeps the open part of the
-// table (and its indexes) the size of what is really open. The scheduler
-// (issue 8) runs it daily.
+// table (and its indexes, and the matching engine's postings in memory) the
+// size of what is really open. The scheduler runs it daily.
 func (s *Service) CloseExpired(ctx context.Context) (int64, error) {
-	res := s.db.WithContext(ctx).Model(&model.Job{}).Where("status = ? AND valid_until < ?", model.JobOpen, s.today()).
-		Updates(map[string]any{"status": model.JobClosed, "updated_at": s.now().UTC()})
-	return res.RowsAffected, res.Error
+	var closed int64
+	err := s.db.Tx(ctx, func(tx *model.DB) error {
+		var ids []int64
+		q := tx.WithContext(ctx).Model(&model.Job{}).Where("status = ? AND valid_until < ?", model.JobOpen, s.today())
+		if tx.Dialect == model.MySQL { // the rows first, the change counter last (MarkJobsChanged)
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		if err := q.Pluck("id", &ids).Error; err != nil || len(ids) == 0 {
+			return err
+		}
+		const chunk = 500
+		for start := 0; start < len(ids); start += chunk {
+			res := tx.WithContext(ctx).Model(&model.Job{}).Where("id IN ?", ids[start:min(start+chunk, len(ids))]).
+				Updates(map[string]any{"status": model.JobClosed, "updated_at": s.now().UTC()})
+			if res.Error != nil {
+				return res.Error
+			}
+			closed += res.RowsAffected
+		}
+		return model.MarkJobsChanged(ctx, tx, ids...)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return closed, nil
 }
 
 func (s *Service) ownedJob(ctx context.Context, db *model.DB, scope model.Scope, id int64, lock bool) (model.Job, error) {
