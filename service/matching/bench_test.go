@@ -137,9 +137,11 @@ func BenchmarkRecommend(b *testing.B) {
 		for _, w := range workers {
 			b.Run(w.name+suffix, func(b *testing.B) {
 				cands := 0
-				if err := e.postingCandidates(b.Context(), w.p, e.Today(), func(*Posting) { cands++ }, func() { cands = 0 }); err != nil {
+				snap, err := e.board.current(b.Context(), db, e.Today())
+				if err != nil {
 					b.Fatal(err)
 				}
+				snap.candidates(e.o.Params, w.p, w.p.Worker(), e.Today(), func(*entry, PlaceFit, string) { cands++ })
 				loop(b, func() error {
 					_, err := e.Recommend(b.Context(), w.p.UserID, 10)
 					return err

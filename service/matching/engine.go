@@ -1,9 +1,10 @@
 // Package matching is the job-matching engine: a pure scoring core (score.go:
 // place, kind, skill, wage, freshness, headcount and capacity fits, with the
-// reasons in words) and a retrieval layer that narrows candidates in SQL by
-// open and valid, place, kind and capacity before scoring, so its cost grows
-// with the candidates and not with the tables. Worker → postings reads the
-// jobs table through idx_jobs_match; posting → workers reads the
+// reasons in words) and a retrieval layer that narrows candidates by open
+// and valid, place, kind and capacity before scoring, so its cost grows
+// with the candidates and not with the tables. Worker → postings walks the
+// open postings each instance holds in memory (board.go), kept fresh on
+// every request by the jobs change counter; posting → workers reads the
 // job_profile_targets index (index.go), kept in step with every profile.
 package matching
 
@@ -26,9 +27,10 @@ type Options struct {
 
 // Engine ranks postings for workers and workers for postings.
 type Engine struct {
-	db  *model.DB
-	o   Options
-	now func() time.Time
+	db    *model.DB
+	o     Options
+	now   func() time.Time
+	board *board // the open postings, for recommendations
 }
 
 // New builds the engine.
@@ -42,7 +44,7 @@ func New(db *model.DB, o Options) (*Engine, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Engine{db: db, o: o, now: o.Now}, nil
+	return &Engine{db: db, o: o, now: o.Now, board: &board{}}, nil
 }
 
 // Today is the date in the engine's location.

@@ -26,7 +26,7 @@ type world struct {
 	fx *modeltest.Fixtures
 	e  *Engine
 
-	importLike bool // post leaves tag_key unset, as an import might
+	importLike bool // post leaves tag_key unset, as an import does
 }
 
 func newWorld(t *testing.T, db *model.DB) *world {
@@ -261,7 +261,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 	}
 }
 
-// TestRecommendIsExact checks the bound-and-fetch retrieval against
+// TestRecommendIsExact checks the board's retrieval and ranking against
 // scoring every open posting, on random postings and workers.
 func TestRecommendIsExact(t *testing.T) {
 	db := modeltest.SQLite(t)
@@ -269,7 +269,7 @@ func TestRecommendIsExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	regions := []string{home, sameTwn, otherTn, county, zz, sz, "419902100201", "330100000000"}
 	for range 400 {
-		w.importLike = r.IntN(3) == 0 // a third without tags in the index: read whole when they could make the list
+		w.importLike = r.IntN(3) == 0 // a third without tag_key: the board reads skill_tags
 		kind := pick(r, benchKinds)
 		lo := int64(100 + r.IntN(9000))
 		p := job(0, kind, pick(r, regions), lo, lo+int64(r.IntN(3000)), pick(r, []string{"month", "day", "piece"}), someTags(r, 3)...)

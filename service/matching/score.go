@@ -25,8 +25,7 @@ type Posting struct {
 	PublishedAt            time.Time
 	ValidUntil             model.Date
 
-	joinedTags  string // the tags '|'-joined, as the index keeps them: read without splitting
-	tagsUnknown bool   // read from the index of a row that does not carry its tags there
+	joinedTags string // the tags '|'-joined, as the board keeps them: read without splitting
 }
 
 // nextTag returns the next skill tag after the i-th (start at 0), from
@@ -110,17 +109,6 @@ func Score(prm Params, w Worker, p Posting, f Fit, now time.Time) Result {
 // every candidate, without allocating.
 func rate(prm Params, w Worker, p Posting, f Fit, now time.Time) float64 {
 	return score(prm, w, p, f, now, false, -1).raw
-}
-
-// bound is the most a posting can score before its skill tags are read:
-// its score with a perfect skill fit, or, for a worker who names no
-// skills, with the fit of a posting that asks for none.
-func bound(prm Params, w Worker, p Posting, f Fit, now time.Time) float64 {
-	skill := 1.0
-	if len(w.Skills) == 0 && w.joined == "" {
-		skill = 0.6
-	}
-	return score(prm, w, p, f, now, false, skill).raw
 }
 
 // score computes the fits; explain makes the reasons too; skill, when not

@@ -295,16 +295,32 @@ func TestTargets(t *testing.T) {
 	}
 }
 
-func TestRegionRanges(t *testing.T) {
-	where, args := regionRanges("c", []string{PlaceLocal, PlaceOutsideCounty, PlaceLocal, "440300000000"}, home)
-	if where != "(c LIKE ? OR (c < ? OR c >= ?) OR c LIKE ?)" {
-		t.Fatalf("where %s", where)
+func TestSpans(t *testing.T) {
+	var list []*entry
+	for i, r := range []string{"330100000000", "410100000000", "419901100201", "419901100203", "419901200201", "419902100201",
+		"440306000000", "440306000000"} {
+		list = append(list, &entry{Posting: Posting{ID: int64(i), RegionCode: r}})
 	}
-	if !reflect.DeepEqual(args, []any{"419901100%", "419901", "419902", "4403%"}) {
-		t.Fatalf("args %v", args)
+	tests := []struct {
+		name   string
+		places []string
+		local  bool
+		want   []span
+	}{
+		{"本地 is the township's stretch", []string{PlaceLocal}, false, []span{{2, 4}}},
+		{"县外 is either side of the county", []string{PlaceOutsideCounty}, false, []span{{0, 2}, {5, 8}}},
+		{"省外 is either side of the province", []string{PlaceOutsideProvince}, false, []span{{0, 1}, {6, 8}}},
+		{"overlapping places are walked once", []string{PlaceLocal, PlaceCounty, PlaceOutsideCounty}, false, []span{{0, 8}}},
+		{"a named city", []string{"440300000000"}, false, []span{{6, 8}}},
+		{"a local kind only in the county", []string{PlaceOutsideCounty, PlaceLocal}, true, []span{{2, 4}}},
+		{"no places", nil, false, nil},
 	}
-	if where, _ := regionRanges("c", nil, home); where != "1 = 0" {
-		t.Fatalf("no places: %s", where)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := spans(list, tt.places, home, tt.local); !slices.Equal(got, tt.want) {
+				t.Fatalf("spans %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 
@@ -398,21 +414,18 @@ func TestJoinedSkills(t *testing.T) {
 	}
 }
 
-func TestBoundIsAnUpperBound(t *testing.T) {
+// TestRateIsScore: ranking without reasons gives the score's own number.
+func TestRateIsScore(t *testing.T) {
 	for _, w := range []Worker{
 		{Home: home, Skills: []string{"电工"}, MinWageFen: 300000, WageUnit: "month", Capacity: "half"},
-		{Home: home, Capacity: "full"}, // no skills: a tighter bound
+		{Home: home, Capacity: "full"},
 	} {
-		boundFor(t, w)
-	}
-}
-
-func boundFor(t *testing.T, w Worker) {
-	for _, p := range []Posting{job(1, "park", county, 3000, 4000, "month", "电工", "叉车"), job(2, "gig", sameTwn, 100, 200, "day"),
-		job(3, "workshop", sameTwn, 5, 9, "piece", "编织")} {
-		f := Fit{Place: PlaceFit{Place: PlaceCounty}, Kind: model.KindAny}
-		if r, b := rate(prm, w, p, f, now), bound(prm, w, p, f, now); r > b || r != Score(prm, w, p, f, now).raw {
-			t.Errorf("posting %d: rate %v, bound %v, score %v", p.ID, r, b, Score(prm, w, p, f, now).raw)
+		for _, p := range []Posting{job(1, "park", county, 3000, 4000, "month", "电工", "叉车"), job(2, "gig", sameTwn, 100, 200, "day"),
+			job(3, "workshop", sameTwn, 5, 9, "piece", "编织")} {
+			f := Fit{Place: PlaceFit{Place: PlaceCounty}, Kind: model.KindAny}
+			if r, s := rate(prm, w, p, f, now), Score(prm, w, p, f, now).raw; r != s {
+				t.Errorf("posting %d: rate %v, score %v", p.ID, r, s)
+			}
 		}
 	}
 }
