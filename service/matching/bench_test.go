@@ -141,7 +141,8 @@ func BenchmarkRecommend(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				snap.candidates(e.o.Params, w.p, w.p.Worker(), e.Today(), func(*entry, PlaceFit, string) { cands++ })
+				worker := w.p.Worker()
+				snap.candidates(&e.o.Params, w.p, &worker, e.Today(), func(*entry, PlaceFit, string) { cands++ })
 				loop(b, func() error {
 					_, err := e.Recommend(b.Context(), w.p.UserID, 10)
 					return err

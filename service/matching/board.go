@@ -251,7 +251,7 @@ func readEntries(ctx context.Context, db *model.DB, each func(en *entry, open bo
 // (local kinds only in their county), and passing every hard rule
 // (Eligible). Only the stretches of each kind's list that lie in the
 // worker's places are walked.
-func (s *snapshot) candidates(prm Params, p Profile, w Worker, today model.Date, each func(en *entry, pf PlaceFit, kind string)) {
+func (s *snapshot) candidates(prm *Params, p Profile, w *Worker, today model.Date, each func(en *entry, pf PlaceFit, kind string)) {
 	day := dayNum(today)
 	for kind, list := range s.kinds {
 		if _, known := model.JobKinds[kind]; !known {
@@ -271,7 +271,7 @@ func (s *snapshot) candidates(prm Params, p Profile, w Worker, today model.Date,
 					continue
 				}
 				pf, ok := MatchPlace(p.Places, p.Home, en.RegionCode)
-				if !ok || !Eligible(prm, w, en.Posting, today) {
+				if !ok || !eligible(prm, w, &en.Posting, today) {
 					continue
 				}
 				each(en, pf, kf)

@@ -43,7 +43,7 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 	w := p.Worker()
 	top := make([]cand, 0, limit) // best first
 	offer := func(en *entry, pf PlaceFit, kind string) {
-		c := cand{en: en, place: pf.Place, kind: kind, key: rate(e.o.Params, w, en.Posting, Fit{Place: pf, Kind: kind}, now)}
+		c := cand{en: en, place: pf.Place, kind: kind, key: rate(&e.o.Params, &w, &en.Posting, Fit{Place: pf, Kind: kind}, now)}
 		if len(top) == limit && !c.before(top[limit-1]) {
 			return
 		}
@@ -52,13 +52,13 @@ func (e *Engine) RecommendFor(ctx context.Context, p Profile, limit int) ([]Scor
 		top = top[:min(len(top), limit)]
 	}
 	n := 0
-	snap.candidates(e.o.Params, p, w, today, func(en *entry, pf PlaceFit, kind string) {
+	snap.candidates(&e.o.Params, p, &w, today, func(en *entry, pf PlaceFit, kind string) {
 		n++
 		offer(en, pf, kind)
 	})
 	if n > e.o.MaxCandidates { // rare: only the newest are scored
 		all := make([]cand, 0, n)
-		snap.candidates(e.o.Params, p, w, today, func(en *entry, pf PlaceFit, kind string) {
+		snap.candidates(&e.o.Params, p, &w, today, func(en *entry, pf PlaceFit, kind string) {
 			all = append(all, cand{en: en, place: pf.Place, kind: kind})
 		})
 		slices.SortFunc(all, func(a, b cand) int {

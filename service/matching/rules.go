@@ -47,7 +47,11 @@ func KindFitOf(kinds []string, capacity, kind string) (string, bool) {
 // before the posting ends, and a wage that reaches the worker's lowest
 // acceptable wage (WagesMeet).
 func Eligible(prm Params, w Worker, p Posting, today model.Date) bool {
-	if !WagesMeet(prm, w, p) {
+	return eligible(&prm, &w, &p, today)
+}
+
+func eligible(prm *Params, w *Worker, p *Posting, today model.Date) bool {
+	if !wagesMeet(prm, w, p) {
 		return false
 	}
 	if p.Remaining() <= 0 {
@@ -75,7 +79,9 @@ func Eligible(prm Params, w Worker, p Posting, today model.Date) bool {
 // WagesMeet reports whether a posting can pay the worker's lowest
 // acceptable wage: its highest wage, by the month, reaches the wish. Piece
 // rates cannot be compared and pass; so does no wish.
-func WagesMeet(prm Params, w Worker, p Posting) bool {
+func WagesMeet(prm Params, w Worker, p Posting) bool { return wagesMeet(&prm, &w, &p) }
+
+func wagesMeet(prm *Params, w *Worker, p *Posting) bool {
 	hi, ok1 := monthly(prm, p.WageMaxFen, p.WageUnit)
 	wish, ok2 := monthly(prm, w.MinWageFen, w.WageUnit)
 	return !ok1 || !ok2 || wish <= 0 || hi >= wish

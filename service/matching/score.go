@@ -102,29 +102,26 @@ type part struct {
 // the time of scoring (freshness); it is pure: the same inputs give the
 // same result.
 func Score(prm Params, w Worker, p Posting, f Fit, now time.Time) Result {
-	return score(prm, w, p, f, now, true, -1)
+	return score(&prm, &w, &p, f, now, true)
 }
 
 // rate is Score's number alone, making no reasons: what ranking needs for
 // every candidate, without allocating.
-func rate(prm Params, w Worker, p Posting, f Fit, now time.Time) float64 {
-	return score(prm, w, p, f, now, false, -1).raw
+func rate(prm *Params, w *Worker, p *Posting, f Fit, now time.Time) float64 {
+	return score(prm, w, p, f, now, false).raw
 }
 
-// score computes the fits; explain makes the reasons too; skill, when not
-// negative, stands in for the skill fit.
-func score(prm Params, w Worker, p Posting, f Fit, now time.Time, explain bool, skill float64) Result {
+// score computes the fits; explain makes the reasons too. It takes
+// pointers: it runs for every candidate, and the structs are not small.
+func score(prm *Params, w *Worker, p *Posting, f Fit, now time.Time, explain bool) Result {
 	parts := [7]part{
 		placePart(prm, f.Place, explain),
 		kindPart(prm, f.Kind, p.Kind, explain),
-		{weight: prm.Weights.Skill, value: skill},
+		skillPart(prm, w, p, explain),
 		wagePart(prm, w, p),
 		freshPart(prm, p, now),
 		headcountPart(prm, p, explain),
 		capacityPart(prm, w.Capacity, p),
-	}
-	if skill < 0 {
-		parts[2] = skillPart(prm, w, &p, explain)
 	}
 	total, sum := 0, 0.0
 	for _, pt := range parts {
@@ -158,7 +155,7 @@ func reasons(parts [7]part) []string {
 	return out
 }
 
-func placePart(prm Params, f PlaceFit, explain bool) part {
+func placePart(prm *Params, f PlaceFit, explain bool) part {
 	pt := part{weight: prm.Weights.Place}
 	switch f.Place {
 	case PlaceLocal:
@@ -179,7 +176,7 @@ func placePart(prm Params, f PlaceFit, explain bool) part {
 	return pt
 }
 
-func kindPart(prm Params, fit, kind string, explain bool) part {
+func kindPart(prm *Params, fit, kind string, explain bool) part {
 	pt := part{weight: prm.Weights.Kind}
 	switch fit {
 	case model.KindWanted:
@@ -195,7 +192,7 @@ func kindPart(prm Params, fit, kind string, explain bool) part {
 	return pt
 }
 
-func skillPart(prm Params, w Worker, p *Posting, explain bool) part {
+func skillPart(prm *Params, w *Worker, p *Posting, explain bool) part {
 	pt := part{weight: prm.Weights.Skill}
 	n, t := 0, 0
 	var common []string
@@ -221,7 +218,7 @@ func skillPart(prm Params, w Worker, p *Posting, explain bool) part {
 
 // hasSkill reports whether the worker has a skill, looking in the joined
 // form when that is what the worker was read with.
-func (w Worker) hasSkill(tag string) bool {
+func (w *Worker) hasSkill(tag string) bool {
 	if w.joined == "" {
 		for _, s := range w.Skills {
 			if s == tag {
@@ -248,7 +245,7 @@ func (w Worker) hasSkill(tag string) bool {
 
 // monthly converts a wage to fen per month; ok is false for piece rates,
 // which no wish in money per month can be compared with.
-func monthly(prm Params, fen int64, unit string) (int64, bool) {
+func monthly(prm *Params, fen int64, unit string) (int64, bool) {
 	switch unit {
 	case model.WageMonth:
 		return fen, true
@@ -258,7 +255,7 @@ func monthly(prm Params, fen int64, unit string) (int64, bool) {
 	return 0, false
 }
 
-func wagePart(prm Params, w Worker, p Posting) part {
+func wagePart(prm *Params, w *Worker, p *Posting) part {
 	pt := part{weight: prm.Weights.Wage}
 	lo, ok1 := monthly(prm, p.WageMinFen, p.WageUnit)
 	hi, _ := monthly(prm, p.WageMaxFen, p.WageUnit)
@@ -282,7 +279,7 @@ func wagePart(prm Params, w Worker, p Posting) part {
 	return pt
 }
 
-func freshPart(prm Params, p Posting, now time.Time) part {
+func freshPart(prm *Params, p *Posting, now time.Time) part {
 	pt := part{weight: prm.Weights.Freshness}
 	age := now.Sub(p.PublishedAt).Hours() / 24
 	if age < 0 {
@@ -295,7 +292,7 @@ func freshPart(prm Params, p Posting, now time.Time) part {
 	return pt
 }
 
-func headcountPart(prm Params, p Posting, explain bool) part {
+func headcountPart(prm *Params, p *Posting, explain bool) part {
 	pt := part{weight: prm.Weights.Headcount}
 	n := p.Remaining()
 	pt.value = math.Min(1, float64(n)/10)
@@ -309,7 +306,7 @@ func headcountPart(prm Params, p Posting, explain bool) part {
 	return pt
 }
 
-func capacityPart(prm Params, capacity string, p Posting) part {
+func capacityPart(prm *Params, capacity string, p *Posting) part {
 	pt := part{weight: prm.Weights.Capacity}
 	if !weakLabour(capacity) {
 		pt.value = 1

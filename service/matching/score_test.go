@@ -408,7 +408,7 @@ func TestJoinedSkills(t *testing.T) {
 		{"电工|叉车", "电工", true}, {"电工|叉车", "叉车", true}, {"电工|叉车", "电", false}, {"电工电工", "电工", false},
 		{"a|xab|ab", "ab", true}, {"abab|x", "ab", false}, {"", "ab", false}, {"ab", "ab", true},
 	} {
-		if got := (Worker{joined: tt.joined}).hasSkill(tt.tag); got != tt.want {
+		if got := (&Worker{joined: tt.joined}).hasSkill(tt.tag); got != tt.want {
 			t.Errorf("hasSkill(%q in %q) = %v", tt.tag, tt.joined, got)
 		}
 	}
@@ -423,7 +423,7 @@ func TestRateIsScore(t *testing.T) {
 		for _, p := range []Posting{job(1, "park", county, 3000, 4000, "month", "电工", "叉车"), job(2, "gig", sameTwn, 100, 200, "day"),
 			job(3, "workshop", sameTwn, 5, 9, "piece", "编织")} {
 			f := Fit{Place: PlaceFit{Place: PlaceCounty}, Kind: model.KindAny}
-			if r, s := rate(prm, w, p, f, now), Score(prm, w, p, f, now).raw; r != s {
+			if r, s := rate(&prm, &w, &p, f, now), Score(prm, w, p, f, now).raw; r != s {
 				t.Errorf("posting %d: rate %v, score %v", p.ID, r, s)
 			}
 		}

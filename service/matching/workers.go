@@ -52,10 +52,10 @@ func (e *Engine) matchWorkers(ctx context.Context, post Posting, limit int) ([]W
 	floor := float64(e.o.MinScore)/100 - 0.005 // scores are shown rounded: 49.5 is 50
 	top := newTopWorkers(limit)
 	err := e.workerCandidates(ctx, post, func(c *workerCandidate) {
-		if !Eligible(e.o.Params, c.worker, post, today) {
+		if !eligible(&e.o.Params, &c.worker, &post, today) {
 			return
 		}
-		raw := rate(e.o.Params, c.worker, post, Fit{Place: PlaceFit{Place: c.place}, Kind: c.kindFit}, now)
+		raw := rate(&e.o.Params, &c.worker, &post, Fit{Place: PlaceFit{Place: c.place}, Kind: c.kindFit}, now)
 		if raw >= floor {
 			top.offer(raw, c)
 		}
@@ -190,7 +190,7 @@ func (e *Engine) workerCandidates(ctx context.Context, post Posting, each func(*
 	if post.Demand == model.DemandHeavy {
 		extra, extraArgs = " AND capacity = ?", []any{model.CapacityFull}
 	}
-	if hi, ok := monthly(e.o.Params, post.WageMaxFen, post.WageUnit); ok { // as WagesMeet
+	if hi, ok := monthly(&e.o.Params, post.WageMaxFen, post.WageUnit); ok { // as WagesMeet
 		extra += " AND (min_wage_fen = 0 OR (wage_unit = ? AND min_wage_fen <= ?) OR (wage_unit = ? AND min_wage_fen * ? <= ?))"
 		extraArgs = append(extraArgs, model.WageMonth, hi, model.WageDay, e.o.Params.WorkDaysMonth, hi)
 	}
