@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/model/modeltest"
@@ -262,65 +264,135 @@ func TestNewRefusesBadOptions(t *testing.T) {
 }
 
 // TestRecommendIsExact checks the board's retrieval and ranking against
-// scoring every open posting, on random postings and workers.
+// scoring every open posting, on random postings and workers: as loaded,
+// after random changes made the way the writers make them (each marked in
+// its transaction), and ten days on, when some have ended and others begun.
 func TestRecommendIsExact(t *testing.T) {
-	db := modeltest.SQLite(t)
-	w := newWorld(t, db)
-	r := rand.New(rand.NewPCG(1, 2))
-	regions := []string{home, sameTwn, otherTn, county, zz, sz, "419902100201", "330100000000"}
-	for range 400 {
-		w.importLike = r.IntN(3) == 0 // a third without tag_key: the board reads skill_tags
-		kind := pick(r, benchKinds)
-		lo := int64(100 + r.IntN(9000))
-		p := job(0, kind, pick(r, regions), lo, lo+int64(r.IntN(3000)), pick(r, []string{"month", "day", "piece"}), someTags(r, 3)...)
-		p.PublishedAt = now.Add(-time.Duration(r.IntN(40*24)) * time.Hour)
-		p.Headcount = 1 + r.IntN(30)
-		p.Demand = pick(r, []string{"light", "medium", "heavy"})
-		w.post(p)
-	}
-	var all []model.Job
-	db.Find(&all)
-	for i := range 12 {
-		prof := benchProfile(r, 0)
-		prof.Home = pick(r, []string{home, sameTwn, otherTn})
-		prof.Skills = someTags(r, 4)
-		user := w.worker(prof.Home, prof, prof.BirthYear)
-		p, err := LoadProfile(t.Context(), db, user)
-		if err != nil {
-			t.Fatal(err)
+	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
+		w := newWorld(t, db)
+		clock := now
+		w.e.now = func() time.Time { return clock }
+		r := rand.New(rand.NewPCG(1, 2))
+		regions := []string{home, sameTwn, otherTn, county, zz, sz, "419902100201", "330100000000"}
+		randomPosting := func() Posting {
+			kind := pick(r, benchKinds)
+			lo := int64(100 + r.IntN(9000))
+			p := job(0, kind, pick(r, regions), lo, lo+int64(r.IntN(3000)), pick(r, []string{"month", "day", "piece"}), someTags(r, 3)...)
+			p.PublishedAt = now.Add(-time.Duration(r.IntN(40*24)) * time.Hour)
+			p.Headcount = 1 + r.IntN(30)
+			p.Demand = pick(r, []string{"light", "medium", "heavy"})
+			return p
 		}
-		got, err := w.e.RecommendFor(t.Context(), p, 10)
-		if err != nil {
-			t.Fatal(err)
+		for range 300 {
+			w.importLike = r.IntN(3) == 0 // a third without tag_key: the board reads skill_tags
+			w.post(randomPosting())
 		}
-		// Brute force: every posting, scored.
-		type sc struct {
-			p Posting
-			r Result
-		}
-		var want []sc
-		for _, j := range all {
-			post, _ := PostingFrom(j)
-			pf, ok := MatchPlace(p.Places, p.Home, post.RegionCode)
-			kf, ok2 := KindFitOf(p.Kinds, p.Capacity, post.Kind)
-			if !ok || !ok2 || !Eligible(prm, p.Worker(), post, today) || !(j.ValidFrom.Before(today) || j.ValidFrom == today) {
-				continue
+		var users []int64
+		for range 12 {
+			prof := benchProfile(r, 0)
+			prof.Home = pick(r, []string{home, sameTwn, otherTn})
+			prof.Skills = someTags(r, 4)
+			prof.AvailableFrom = model.Date{}
+			if r.IntN(4) == 0 {
+				prof.AvailableFrom = today.AddDays(r.IntN(20))
 			}
-			want = append(want, sc{post, Score(prm, p.Worker(), post, Fit{Place: pf, Kind: kf}, now)})
+			users = append(users, w.worker(prof.Home, prof, prof.BirthYear))
 		}
-		sort.Slice(want, func(a, b int) bool { return Better(want[a].r, want[a].p, want[b].r, want[b].p) })
-		t.Logf("worker %d: %d eligible postings", i, len(want))
-		want = want[:min(10, len(want))]
-		if len(got) != len(want) {
-			t.Fatalf("worker %d: %d results, brute force %d", i, len(got), len(want))
-		}
-		for k := range got {
-			if got[k].JobID != want[k].p.ID || got[k].Score != want[k].r.Score {
-				t.Fatalf("worker %d (%+v) rank %d: got job %d (%d), brute force job %d (%d)", i, p, k, got[k].JobID, got[k].Score,
-					want[k].p.ID, want[k].r.Score)
+		check := func(phase string) {
+			t.Helper()
+			var all []model.Job
+			db.Find(&all)
+			now, today := clock, model.DateOf(clock)
+			for i, user := range users {
+				p, err := LoadProfile(t.Context(), db, user)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := w.e.RecommendFor(t.Context(), p, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Brute force: every posting open and valid today, scored.
+				type sc struct {
+					p Posting
+					r Result
+				}
+				var want []sc
+				for _, j := range all {
+					if j.Status != model.JobOpen || today.Before(j.ValidFrom) || j.ValidUntil.Before(today) {
+						continue
+					}
+					post, _ := PostingFrom(j)
+					pf, ok := MatchPlace(p.Places, p.Home, post.RegionCode)
+					kf, ok2 := KindFitOf(p.Kinds, p.Capacity, post.Kind)
+					if !ok || !ok2 || !Eligible(prm, p.Worker(), post, today) {
+						continue
+					}
+					want = append(want, sc{post, Score(prm, p.Worker(), post, Fit{Place: pf, Kind: kf}, now)})
+				}
+				sort.Slice(want, func(a, b int) bool { return Better(want[a].r, want[a].p, want[b].r, want[b].p) })
+				t.Logf("%s, worker %d: %d eligible postings", phase, i, len(want))
+				want = want[:min(10, len(want))]
+				if len(got) != len(want) {
+					t.Fatalf("%s, worker %d: %d results, brute force %d", phase, i, len(got), len(want))
+				}
+				for k := range got {
+					if got[k].JobID != want[k].p.ID || got[k].Score != want[k].r.Score {
+						t.Fatalf("%s, worker %d (%+v) rank %d: got job %d (%d), brute force job %d (%d)", phase, i, p, k,
+							got[k].JobID, got[k].Score, want[k].p.ID, want[k].r.Score)
+					}
+				}
 			}
 		}
-	}
+		check("as loaded")
+
+		var ids []int64
+		db.Model(&model.Job{}).Order("id").Pluck("id", &ids)
+		for range 150 {
+			id := pick(r, ids)
+			var set map[string]any
+			switch r.IntN(8) {
+			case 0:
+				set = map[string]any{"status": model.JobClosed}
+			case 1:
+				set = map[string]any{"filled": gorm.Expr("headcount")}
+			case 2:
+				lo := int64(100+r.IntN(9000)) * 100
+				set = map[string]any{"wage_min_fen": lo, "wage_max_fen": lo + int64(r.IntN(300000))}
+			case 3:
+				tags := someTags(r, 3)
+				raw, _ := json.Marshal(orNil(tags))
+				set = map[string]any{"skill_tags": string(raw), "tag_key": nil}
+			case 4:
+				set = map[string]any{"region_code": pick(r, regions), "kind": pick(r, benchKinds)}
+			case 5:
+				set = map[string]any{"valid_until": today.AddDays(r.IntN(12))} // some end before ten days are out
+			case 6:
+				set = map[string]any{"valid_from": today.AddDays(1 + r.IntN(12))} // some begin
+			default:
+				w.importLike = r.IntN(3) == 0
+				id = w.post(randomPosting())
+				ids = append(ids, id)
+			}
+			err := db.Tx(t.Context(), func(tx *model.DB) error {
+				if set != nil {
+					if err := tx.Model(&model.Job{}).Where("id = ?", id).Updates(set).Error; err != nil {
+						return err
+					}
+				}
+				return model.MarkJobsChanged(t.Context(), tx, id)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.IntN(10) == 0 {
+				check("while changing") // refreshes between changes, not only after them all
+			}
+		}
+		check("after the changes")
+		clock = clock.Add(10 * 24 * time.Hour)
+		check("ten days on")
+	})
 }
 
 // TestCandidateCapKeepsTheNewest: past MaxCandidates, the newest postings
