@@ -221,3 +221,53 @@ func TestMarkStale(t *testing.T) {
 		}
 	})
 }
+
+// TestJobsImportMarksChanges: postings the importer creates or changes are
+// stamped for the matching engine in the batch's transaction (see
+// model.MarkJobsChanged), unchanged ones are not, and a change of skill
+// tags clears the job service's stale tag_key.
+func TestJobsImportMarksChanges(t *testing.T) {
+	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
+		e := newEnv(t, db)
+		e.loadCounty()
+		stamps := func() map[string]model.Job {
+			out := map[string]model.Job{}
+			var jobs []model.Job
+			db.Find(&jobs)
+			for _, j := range jobs {
+				out[*j.ExternalNo] = j
+			}
+			return out
+		}
+		before := stamps()
+		v0, err := model.JobsVersion(t.Context(), db)
+		if err != nil || v0 == 0 {
+			t.Fatalf("version after the first import %d, %v", v0, err)
+		}
+		for no, j := range before {
+			if j.ChangeSeq == 0 || j.ChangeSeq > v0 {
+				t.Errorf("%s: stamp %d, version %d", no, j.ChangeSeq, v0)
+			}
+		}
+		db.Model(&model.Job{}).Where("external_no = ?", "RS2024090001").Update("tag_key", "包装|叉车") // as the job service writes it
+
+		res := e.run(importer.KindJobs, writeCSV(t, "jobs.csv", [][]string{
+			{"岗位编号", "岗位类别", "招聘岗位", "招聘单位", "工作地点代码", "薪资待遇", "招聘人数", "技能要求", "有效期"},
+			{"RS2024090001", "县城周边园区", "包装工", "测试食品有限公司", "410122000000", "3000-4500元/月", "25", "包装、电工", "2024-09-01至2024-12-31"},
+			{"RS2024090002", "外出务工", "电子装配工", "测试电子（东莞）有限公司", "441900000000", "5000-7000元/月", "100", "", "2024-09-01至2025-02-28"},
+		}))
+		if res.Updated != 1 || res.Unchanged != 1 {
+			t.Fatalf("%+v", res)
+		}
+		v1, _ := model.JobsVersion(t.Context(), db)
+		after := stamps()
+		changed, same := after["RS2024090001"], after["RS2024090002"]
+		if v1 <= v0 || changed.ChangeSeq != v1 || changed.Headcount != 25 || changed.TagKey != nil {
+			t.Fatalf("changed posting: stamp %d (version %d → %d), headcount %d, tag_key %v", changed.ChangeSeq, v0, v1,
+				changed.Headcount, changed.TagKey)
+		}
+		if same.ChangeSeq != before["RS2024090002"].ChangeSeq {
+			t.Fatalf("an unchanged posting was stamped again: %d → %d", before["RS2024090002"].ChangeSeq, same.ChangeSeq)
+		}
+	})
+}

@@ -49,8 +49,15 @@ func TestCloseExpired(t *testing.T) {
 			t.Fatalf("on its last day a posting is still open: %d, %v", n, err)
 		}
 		clock = clock.Add(24 * time.Hour)
+		v0, _ := model.JobsVersion(t.Context(), db)
 		if n, err := s.CloseExpired(t.Context()); err != nil || n != 1 {
 			t.Fatalf("closed %d, %v; want the one that ended", n, err)
+		}
+		// Marked for the matching engine, so no instance whose clock is behind keeps showing it.
+		var stamped model.Job
+		db.Select("id", "change_seq").Take(&stamped, ends)
+		if v1, _ := model.JobsVersion(t.Context(), db); v1 != v0+1 || stamped.ChangeSeq != v1 {
+			t.Fatalf("version %d → %d, the closed posting stamped %d", v0, v1, stamped.ChangeSeq)
 		}
 		if n, _ := s.CloseExpired(t.Context()); n != 0 {
 			t.Fatalf("a second run closed %d", n)
