@@ -173,7 +173,13 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	loops = append(loops, loop{name: "imports", run: runner.Run})
+	loops = append(loops, loop{name: "imports", run: runner.Run}, loop{name: "job board", run: func(ctx context.Context) error {
+		// The matching engine's postings in memory, loaded now rather than by the first recommendation.
+		if err := jobBoard.Engine().Warm(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("job board not loaded at start; the first recommendation loads it", "err", err)
+		}
+		return nil
+	}})
 	srv := &http.Server{
 		Handler:           h,
 		ReadTimeout:       a.cfg.ReadTimeout,

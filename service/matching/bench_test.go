@@ -2,8 +2,10 @@ package matching
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -133,7 +135,7 @@ func BenchmarkRecommend(b *testing.B) {
 		p.ID, p.UserID, p.Home, p.Active, p.WageUnit = int64(900001+i), int64(900001+i), home, true, "month"
 		storeProfile(b, db, *p)
 	}
-	run := func(suffix string) {
+	run := func(e *Engine, suffix string) {
 		for _, w := range workers {
 			b.Run(w.name+suffix, func(b *testing.B) {
 				cands := 0
@@ -151,13 +153,68 @@ func BenchmarkRecommend(b *testing.B) {
 			})
 		}
 	}
-	run("")
+	run(e, "")
+	// A posting changed by another instance before every request: the request reads it and swaps in
+	// a new snapshot (the change itself is not timed).
+	b.Run("broadest_anywhere_any_kind_after_a_change", func(b *testing.B) {
+		b.ReportAllocs()
+		id := int64(1)
+		for b.Loop() {
+			b.StopTimer()
+			if err := model.MarkJobsChanged(b.Context(), db, id); err != nil {
+				b.Fatal(err)
+			}
+			id++
+			b.StartTimer()
+			if _, err := e.Recommend(b.Context(), workers[3].p.UserID, 10); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	start = time.Now()
 	loadPostings(b, db, r, 20001, 80000, true)
 	analyze(b, db, "jobs")
 	b.Logf("added 80,000 closed and expired postings in %s", time.Since(start).Round(time.Millisecond))
-	run("+80k_history")
+	// The history was written behind the engine's back (no change marks): a new instance loads it.
+	start = time.Now()
+	e = benchEngine(b, db)
+	if err := e.Warm(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("a new instance loaded the board from the 100,000-row table in %s", time.Since(start).Round(time.Millisecond))
+	run(e, "+80k_history")
 	b.Logf("peak RSS of the benchmark process: %.0f MiB", peakRSS())
+}
+
+// BenchmarkBoard: an instance loading the board of open postings (at its
+// start, or its first recommendation), and the memory the board takes.
+// XB_BENCH_POSTINGS sets how many open postings (20,000 unless told).
+func BenchmarkBoard(b *testing.B) {
+	db := modeltest.MySQL(b)
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("XB_BENCH_POSTINGS")); err == nil && v > 0 {
+		n = v
+	}
+	r := rand.New(rand.NewPCG(6, uint64(n)))
+	start := time.Now()
+	loadPostings(b, db, r, 1, n, false)
+	analyze(b, db, "jobs")
+	b.Logf("loaded %d open postings in %s", n, time.Since(start).Round(time.Millisecond))
+	b.Run(fmt.Sprintf("load_%d", n), func(b *testing.B) {
+		loop(b, func() error { return benchEngine(b, db).Warm(b.Context()) })
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		e := benchEngine(b, db)
+		if err := e.Warm(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		held := float64(m1.HeapAlloc) - float64(m0.HeapAlloc)
+		b.ReportMetric(held/(1<<20), "board-MiB")
+		b.ReportMetric(held/float64(e.board.snap.Load().size), "B/posting")
+	})
 }
 
 // BenchmarkMatchWorkers: the workers a new posting suits among 200,000
