@@ -1,13 +1,16 @@
 package matching
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -431,4 +434,83 @@ func TestCandidateCapKeepsTheNewest(t *testing.T) {
 			t.Errorf("cap %d: %v, want %v", tt.cap, gotIDs, tt.want)
 		}
 	}
+}
+
+// TestBoardUnderConcurrentRequests: requests read the board while another
+// writer changes postings and requests refresh it; once the writer stops,
+// the board refreshed piece by piece answers as a new instance loading
+// everything does. (Run with -race, as scripts/test.sh does.)
+func TestBoardUnderConcurrentRequests(t *testing.T) {
+	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
+		w := newWorld(t, db)
+		r := rand.New(rand.NewPCG(3, 4))
+		var ids []int64
+		for range 60 {
+			ids = append(ids, w.post(job(0, pick(r, []string{"park", "gig", "migrant"}), pick(r, []string{home, sameTwn, county, sz}),
+				int64(2000+r.IntN(4000)), 7000, "month", someTags(r, 2)...)))
+		}
+		var users []int64
+		for _, places := range [][]string{{PlaceLocal, PlaceCounty}, {PlaceOutsideCounty}, {PlaceCounty, PlaceOutsideProvince}} {
+			users = append(users, w.worker(home, Profile{Places: places, Capacity: "full", Active: true, Skills: []string{"电工"}}, 1985))
+		}
+		writerRand := rand.New(rand.NewPCG(5, 6))
+		done := make(chan error, 1)
+		go func() {
+			for i := range 40 {
+				id := ids[writerRand.IntN(len(ids))]
+				set := map[string]any{"wage_min_fen": int64(100000 + writerRand.IntN(500000)), "filled": writerRand.IntN(5)}
+				if i%7 == 0 {
+					set["status"] = model.JobClosed
+				}
+				err := db.Tx(context.Background(), func(tx *model.DB) error {
+					if err := tx.Model(&model.Job{}).Where("id = ?", id).Updates(set).Error; err != nil {
+						return err
+					}
+					return model.MarkJobsChanged(context.Background(), tx, id)
+				})
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for g := range 4 {
+			wg.Go(func() {
+				for i := range 25 {
+					if _, err := w.e.Recommend(context.Background(), users[(g+i)%len(users)], 10); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		fresh, err := New(db, w.e.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range users {
+			got, err := w.e.Recommend(t.Context(), u, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := fresh.Recommend(t.Context(), u, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("worker %d: the refreshed board recommends %+v, a new instance %+v", u, got, want)
+			}
+		}
+	})
 }
