@@ -130,6 +130,9 @@ func (c *Config) Validate() error {
 	if c.PaymentGraceDays < 0 || c.PaymentGraceDays > 90 {
 		bad("XB_PAYMENT_GRACE_DAYS", "must be between 0 and 90")
 	}
+	if c.SubsidyCacheTTL < 0 || c.SubsidyCacheTTL > 24*time.Hour {
+		bad("XB_SUBSIDY_CACHE_TTL", "must be between 0 (no cache) and 24h")
+	}
 	return errors.Join(errs...)
 }
 

@@ -20,6 +20,8 @@ import (
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/report"
+	"github.com/xiangbang/xiangbang/service/subsidy"
 )
 
 func TestMain(m *testing.M) {
@@ -39,6 +41,9 @@ type harness struct {
 	fx     *modeltest.Fixtures
 	kv     kv.Store
 	logBuf *bytes.Buffer
+
+	subsidies *subsidy.Service
+	reports   *report.Service
 }
 
 type harnessOption func(*config.Config)
@@ -73,12 +78,23 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logBuf, nil)), DB: db, KV: store,
-		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos})
+	logger := slog.New(slog.NewTextHandler(logBuf, nil))
+	subsidies, err := subsidy.New(db, store, auditLog, subsidy.Options{GraceDays: cfg.PaymentGraceDays,
+		CacheTTL: cfg.SubsidyCacheTTL, Location: cfg.Location(), Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf}
+	reports, err := report.New(db, subsidies, auditLog, report.Options{Policy: config.DefaultPolicy(), Location: cfg.Location(), Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Deps{Config: cfg, Logger: logger, DB: db, KV: store,
+		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Subsidies: subsidies, Reports: reports})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf,
+		subsidies: subsidies, reports: reports}
 }
 
 // do sends a request; body is JSON-encoded unless it is already []byte or a

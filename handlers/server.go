@@ -19,25 +19,29 @@ import (
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/report"
+	"github.com/xiangbang/xiangbang/service/subsidy"
 )
 
 // Deps are what the handlers need; New refuses missing ones.
 type Deps struct {
-	Config   *config.Config
-	Logger   *slog.Logger
-	DB       *model.DB
-	KV       kv.Store
-	Registry *prometheus.Registry
-	Auth     *auth.Service
-	Audit    *audit.Log
-	Photos   *photo.Service
-	Now      func() time.Time
+	Config    *config.Config
+	Logger    *slog.Logger
+	DB        *model.DB
+	KV        kv.Store
+	Registry  *prometheus.Registry
+	Auth      *auth.Service
+	Audit     *audit.Log
+	Photos    *photo.Service
+	Subsidies *subsidy.Service
+	Reports   *report.Service
+	Now       func() time.Time
 }
 
 func (d Deps) check() error {
 	if d.Config == nil || d.Logger == nil || d.DB == nil || d.KV == nil || d.Registry == nil || d.Auth == nil ||
-		d.Audit == nil || d.Photos == nil {
-		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit and Photos are required")
+		d.Audit == nil || d.Photos == nil || d.Subsidies == nil || d.Reports == nil {
+		return errors.New("handlers: Config, Logger, DB, KV, Registry, Auth, Audit, Photos, Subsidies and Reports are required")
 	}
 	return nil
 }
@@ -77,6 +81,7 @@ func New(d Deps) (*Server, error) {
 	api := e.Group("/api/v1", limitBody(int64(d.Config.BodyLimit)))
 	s.authRoutes(api)
 	s.photoRoutes(api)
+	s.subsidyRoutes(api)
 	return s, nil
 }
 

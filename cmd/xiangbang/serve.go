@@ -18,6 +18,8 @@ import (
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/photo"
+	"github.com/xiangbang/xiangbang/service/report"
+	"github.com/xiangbang/xiangbang/service/subsidy"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -106,8 +108,19 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	subsidies, err := subsidy.New(a.db, a.kv, auditLog, subsidy.Options{
+		GraceDays: a.cfg.PaymentGraceDays, CacheTTL: a.cfg.SubsidyCacheTTL, Location: a.cfg.Location(), Logger: a.log,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	reports, err := report.New(a.db, subsidies, auditLog, report.Options{Policy: a.policy, Location: a.cfg.Location(), Logger: a.log})
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := handlers.New(handlers.Deps{
 		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: auditLog, Photos: photos,
+		Subsidies: subsidies, Reports: reports,
 	})
 	if err != nil {
 		return nil, nil, err

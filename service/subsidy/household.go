@@ -1,0 +1,267 @@
+package subsidy
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/xiangbang/xiangbang/model"
+	"github.com/xiangbang/xiangbang/model/apperr"
+	"github.com/xiangbang/xiangbang/model/pii"
+)
+
+// Payment is one payment as a household sees it (API.md's Payment shape).
+type Payment struct {
+	ID            int64      `json:"id"`
+	ItemCode      string     `json:"item_code"`
+	ItemName      string     `json:"item_name"`
+	Department    string     `json:"department"`
+	Period        string     `json:"period"`
+	PeriodLabel   string     `json:"period_label"`
+	AmountFen     int64      `json:"amount_fen"`
+	DueDate       model.Date `json:"due_date"`
+	PaidDate      model.Date `json:"paid_date"`
+	Status        string     `json:"status"`
+	StatusLabel   string     `json:"status_label"`
+	FailureReason string     `json:"failure_reason"`
+	MemberName    string     `json:"member_name"`         // masked; "" when paid to the household
+	DaysLate      int        `json:"days_late,omitempty"` // overdue: days since the due date
+	OpenReportID  int64      `json:"open_report_id"`      // the 问题反映 still open on it, 0 when none
+	ReportStatus  string     `json:"report_status"`       // that report's status, "" when none
+	sortOrder     int        `json:"-"`
+}
+
+// ItemTotal sums one item's payments of the year.
+type ItemTotal struct {
+	ItemCode     string `json:"item_code"`
+	ItemName     string `json:"item_name"`
+	Count        int    `json:"count"`
+	PaidCount    int    `json:"paid_count"`
+	PaidFen      int64  `json:"paid_fen"`
+	UnpaidFen    int64  `json:"unpaid_fen"` // scheduled, overdue, failed or returned
+	OverdueCount int    `json:"overdue_count"`
+	FailedCount  int    `json:"failed_count"` // failed or returned by the bank
+	sortOrder    int
+}
+
+// Counts are the year's payments by status as shown (overdue computed).
+type Counts struct {
+	Paid      int `json:"paid"`
+	Scheduled int `json:"scheduled"`
+	Overdue   int `json:"overdue"`
+	Failed    int `json:"failed"`
+	Returned  int `json:"returned"`
+}
+
+// YearView is GET /api/v1/subsidies: a household's payments of one year,
+// newest first, with per-item totals and the summary line.
+type YearView struct {
+	Year      int         `json:"year"`
+	Today     model.Date  `json:"today"`
+	GraceDays int         `json:"grace_days"`
+	Summary   string      `json:"summary"`
+	Counts    Counts      `json:"counts"`
+	PaidFen   int64       `json:"paid_fen"`
+	Items     []Payment   `json:"items"`
+	Totals    []ItemTotal `json:"totals"`
+	Years     []int       `json:"years"` // years that can be asked for, newest first
+}
+
+// Failures of the year view.
+var (
+	ErrBadYear = apperr.BadInput("invalid_year", "年份格式不正确，请用四位数字，如 2026")
+)
+
+// ParseYear reads the year query parameter; empty means this year.
+func (s *Service) ParseYear(raw string) (int, error) {
+	if raw == "" {
+		return s.Today().Year, nil
+	}
+	y, err := strconv.Atoi(raw)
+	if err != nil || len(raw) != 4 || y < 2000 || y > 2100 {
+		return 0, ErrBadYear
+	}
+	return y, nil
+}
+
+// Year builds the view of one household's year, as the scope may see it:
+// a household outside the scope is 404, a year outside the household's
+// data is 400 with the years there are.
+func (s *Service) Year(ctx context.Context, scope model.Scope, householdID int64, year int) (YearView, error) {
+	return s.yearOn(ctx, scope, householdID, year, s.Today())
+}
+
+func (s *Service) yearOn(ctx context.Context, scope model.Scope, householdID int64, year int, today model.Date) (YearView, error) {
+	db := s.db.WithContext(ctx)
+	var hh struct{ ID int64 }
+	err := scope.Households(db.Table("households").Select("id").Where("households.id = ?", householdID),
+		"households.id", "households.region_code").Take(&hh).Error
+	if model.IsNotFound(err) {
+		return YearView{}, apperr.Missing("户")
+	}
+	if err != nil {
+		return YearView{}, err
+	}
+	years, err := s.years(ctx, householdID, today)
+	if err != nil {
+		return YearView{}, err
+	}
+	if year > years[0] || year < years[len(years)-1] {
+		return YearView{}, apperr.BadInput("year_out_of_range",
+			fmt.Sprintf("只能查询 %d 年至 %d 年的补贴记录", years[len(years)-1], years[0])).
+			WithDetails(map[string]any{"years": years})
+	}
+	items, err := s.payments(ctx, householdID, year, today)
+	if err != nil {
+		return YearView{}, err
+	}
+	v := YearView{Year: year, Today: today, GraceDays: s.o.GraceDays, Items: items, Years: years}
+	v.Counts, v.PaidFen, v.Totals = tally(items)
+	v.Summary = Summary(year, today, v.Counts, v.PaidFen)
+	return v, nil
+}
+
+// years lists, newest first, every year from the household's first payment
+// (or this year) to its last (or next year: schedules are published ahead).
+func (s *Service) years(ctx context.Context, householdID int64, today model.Date) ([]int, error) {
+	var first, last model.Date
+	row := s.db.WithContext(ctx).Raw("SELECT MIN(due_date), MAX(due_date) FROM payments WHERE household_id = ?", householdID).Row()
+	if err := row.Scan(&first, &last); err != nil {
+		return nil, err
+	}
+	lo, hi := today.Year, today.Year+1
+	if !first.IsZero() && first.Year < lo {
+		lo = first.Year
+	}
+	if !last.IsZero() && last.Year > hi {
+		hi = last.Year
+	}
+	out := make([]int, 0, hi-lo+1)
+	for y := hi; y >= lo; y-- {
+		out = append(out, y)
+	}
+	return out, nil
+}
+
+type paymentRow struct {
+	model.Payment
+	ItemName   string
+	Department string
+	SortOrder  int
+	MemberName string
+}
+
+// payments loads a household's payments due in year, newest first, with
+// the open report on each.
+func (s *Service) payments(ctx context.Context, householdID int64, year int, today model.Date) ([]Payment, error) {
+	from := model.Date{Year: year, Month: 1, Day: 1}
+	to := model.Date{Year: year + 1, Month: 1, Day: 1}
+	var rows []paymentRow
+	err := s.db.WithContext(ctx).Table("payments AS p").
+		Select("p.*, COALESCE(i.name, '') AS item_name, COALESCE(i.department, '') AS department, "+
+			"COALESCE(i.sort_order, 0) AS sort_order, COALESCE(m.name, '') AS member_name").
+		Joins("LEFT JOIN subsidy_items i ON i.code = p.item_code").
+		Joins("LEFT JOIN members m ON m.id = p.member_id AND p.member_id <> 0").
+		Where("p.household_id = ? AND p.due_date >= ? AND p.due_date < ?", householdID, from, to).
+		Order("p.due_date DESC, p.id DESC").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	open, err := s.openReports(ctx, householdID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Payment, len(rows))
+	for i, r := range rows {
+		out[i] = s.view(r, today)
+		if rep, ok := open[r.ID]; ok {
+			out[i].OpenReportID, out[i].ReportStatus = rep.ID, rep.Status
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) view(r paymentRow, today model.Date) Payment {
+	st := r.StatusOn(today, s.o.GraceDays)
+	p := Payment{
+		ID: r.ID, ItemCode: r.ItemCode, ItemName: r.ItemName, Department: r.Department, Period: r.Period,
+		PeriodLabel: PeriodLabel(r.Period), AmountFen: r.AmountFen, DueDate: r.DueDate, PaidDate: r.PaidDate,
+		Status: st, StatusLabel: StatusLabels[st], MemberName: pii.MaskName(r.MemberName), sortOrder: r.SortOrder,
+	}
+	if p.ItemName == "" { // an item dropped from the catalogue still shows
+		p.ItemName = r.ItemCode
+	}
+	if st == model.PaymentFailed || st == model.PaymentReturned {
+		p.FailureReason = r.FailureReason
+	}
+	if st == model.PaymentOverdue {
+		p.DaysLate = r.DueDate.DaysUntil(today)
+	}
+	return p
+}
+
+type openReport struct {
+	ID        int64
+	PaymentID int64
+	Status    string
+}
+
+// openReports maps payment id → the report still open on it.
+func (s *Service) openReports(ctx context.Context, householdID int64) (map[int64]openReport, error) {
+	var rows []openReport
+	err := s.db.WithContext(ctx).Table("reports").Select("id, payment_id, status").
+		Where("household_id = ? AND type = ? AND open_key IS NOT NULL", householdID, model.ReportPayment).Scan(&rows).Error
+	out := make(map[int64]openReport, len(rows))
+	for _, r := range rows {
+		out[r.PaymentID] = r
+	}
+	return out, err
+}
+
+// tally counts the payments by status and sums them per item, in
+// catalogue order.
+func tally(items []Payment) (Counts, int64, []ItemTotal) {
+	var c Counts
+	var paid int64
+	byItem := map[string]*ItemTotal{}
+	for _, p := range items {
+		t := byItem[p.ItemCode]
+		if t == nil {
+			t = &ItemTotal{ItemCode: p.ItemCode, ItemName: p.ItemName, sortOrder: p.sortOrder}
+			byItem[p.ItemCode] = t
+		}
+		t.Count++
+		switch p.Status {
+		case model.PaymentPaid:
+			c.Paid++
+			paid += p.AmountFen
+			t.PaidCount++
+			t.PaidFen += p.AmountFen
+			continue
+		case model.PaymentScheduled:
+			c.Scheduled++
+		case model.PaymentOverdue:
+			c.Overdue++
+			t.OverdueCount++
+		case model.PaymentFailed:
+			c.Failed++
+			t.FailedCount++
+		case model.PaymentReturned:
+			c.Returned++
+			t.FailedCount++
+		}
+		t.UnpaidFen += p.AmountFen
+	}
+	totals := make([]ItemTotal, 0, len(byItem))
+	for _, t := range byItem {
+		totals = append(totals, *t)
+	}
+	sort.Slice(totals, func(i, j int) bool {
+		if totals[i].sortOrder != totals[j].sortOrder {
+			return totals[i].sortOrder < totals[j].sortOrder
+		}
+		return totals[i].ItemCode < totals[j].ItemCode
+	})
+	return c, paid, totals
+}
