@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -44,6 +46,28 @@ type harness struct {
 
 	subsidies *subsidy.Service
 	reports   *report.Service
+	clock     *testClock // the subsidy and report services' clock
+}
+
+// testClock is a clock tests set and move. It starts at harnessNow.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// harnessNow is Monday 2026-11-23 10:00 in Shanghai: dates in tests are fixed.
+var harnessNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
 }
 
 type harnessOption func(*config.Config)
@@ -79,12 +103,14 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(logBuf, nil))
+	clock := &testClock{t: harnessNow}
 	subsidies, err := subsidy.New(db, store, auditLog, subsidy.Options{GraceDays: cfg.PaymentGraceDays,
-		CacheTTL: cfg.SubsidyCacheTTL, Location: cfg.Location(), Logger: logger})
+		CacheTTL: cfg.SubsidyCacheTTL, Location: cfg.Location(), Logger: logger, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	reports, err := report.New(db, subsidies, auditLog, report.Options{Policy: config.DefaultPolicy(), Location: cfg.Location(), Logger: logger})
+	reports, err := report.New(db, subsidies, auditLog, report.Options{Policy: config.DefaultPolicy(), Location: cfg.Location(),
+		Logger: logger, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +120,7 @@ func newHarness(t *testing.T, db *model.DB, opts ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf,
-		subsidies: subsidies, reports: reports}
+		subsidies: subsidies, reports: reports, clock: clock}
 }
 
 // do sends a request; body is JSON-encoded unless it is already []byte or a
