@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
@@ -195,7 +196,7 @@ func (s *Service) open(ctx context.Context, tx *model.DB, p auth.Principal, c *n
 		}
 		return 0, err
 	}
-	if err := s.step(ctx, tx, r.ID, "", model.ReportOpen, p.Actor(), r.Text); err != nil {
+	if err := s.step(ctx, tx, r.ID, "", model.ReportOpen, p.Actor(), r.Text, now); err != nil {
 		return 0, err
 	}
 	if err := s.audit.Record(ctx, tx, p.Actor(), audit.Event{Action: "report.create", TargetKind: "report", TargetID: r.ID,
@@ -272,9 +273,9 @@ func (s *Service) townName(ctx context.Context, tx *model.DB, village string) (s
 }
 
 // step records one change of a report.
-func (s *Service) step(ctx context.Context, tx *model.DB, reportID int64, from, to string, who audit.Actor, message string) error {
+func (s *Service) step(ctx context.Context, tx *model.DB, reportID int64, from, to string, who audit.Actor, message string, at time.Time) error {
 	e := model.ReportEvent{ReportID: reportID, FromStatus: from, ToStatus: to, ActorKind: who.Kind, ActorID: who.ID,
-		ActorName: truncateRunes(who.Name, 64), CreatedAt: s.now()}
+		ActorName: truncateRunes(who.Name, 64), CreatedAt: at}
 	if message != "" {
 		e.Message = &message
 	}

@@ -27,7 +27,7 @@ const escalateBatch = 200
 // notifies once. The scheduler calls it; it returns how many cases it
 // escalated.
 func (s *Service) EscalateOverdue(ctx context.Context, now time.Time) (int, error) {
-	now = now.UTC()
+	now = now.UTC().Truncate(time.Millisecond)
 	escalated := 0
 	var after int64
 	for {
@@ -90,7 +90,7 @@ func (s *Service) escalate(ctx context.Context, r model.Report, now time.Time) (
 		}
 		done = true
 		r.EscalationLevel, r.EscalatedAt = level, &now
-		if err := s.step(ctx, tx, r.ID, r.Status, r.Status, audit.System, why); err != nil {
+		if err := s.step(ctx, tx, r.ID, r.Status, r.Status, audit.System, why, now); err != nil {
 			return err
 		}
 		if err := s.audit.Record(ctx, tx, audit.System, audit.Event{Action: "report.escalate", TargetKind: "report",

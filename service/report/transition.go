@@ -74,7 +74,7 @@ func (s *Service) Transition(ctx context.Context, p auth.Principal, id int64, ac
 			return ErrChanged
 		}
 		r.Status, r.Answer, r.UpdatedAt = to, &answer, now
-		if err := s.step(ctx, tx, r.ID, from, to, p.Actor(), answer); err != nil {
+		if err := s.step(ctx, tx, r.ID, from, to, p.Actor(), answer, now); err != nil {
 			return err
 		}
 		if err := s.audit.Record(ctx, tx, p.Actor(), audit.Event{Action: "report." + action, TargetKind: "report",

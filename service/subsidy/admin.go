@@ -206,8 +206,12 @@ func (s *Service) filtered(ctx context.Context, scope model.Scope, f PaymentFilt
 	return q
 }
 
+// adminRow is flat: gorm scans one level of embedding only.
 type adminRow struct {
-	paymentRow
+	model.Payment
+	ItemName    string
+	Department  string
+	MemberName  string
 	HouseholdNo string
 	HeadName    string
 }
@@ -245,7 +249,7 @@ func (s *Service) page(ctx context.Context, q *gorm.DB, f PaymentFilter, today m
 	out := make([]AdminPayment, len(rows))
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
-		p := s.view(r.paymentRow, today)
+		p := s.view(paymentRow{Payment: r.Payment, ItemName: r.ItemName, Department: r.Department, MemberName: r.MemberName}, today)
 		p.MemberName = r.MemberName // officials act on the record: the name in full
 		out[i] = AdminPayment{Payment: p, HouseholdID: r.HouseholdID, HouseholdNo: r.HouseholdNo, HeadName: r.HeadName,
 			RegionCode: r.RegionCode, BatchNo: r.BatchNo, CardLast4: r.CardLast4}
