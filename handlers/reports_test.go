@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -333,6 +334,87 @@ func TestReportListPaging(t *testing.T) {
 		slices.Reverse(filed)
 		if !slices.Equal(seen, filed) {
 			t.Fatalf("paged %v, want %v (newest first, each once)", seen, filed)
+		}
+	})
+}
+
+// TestPaymentReportDoubleTap: many identical filings at once (a double tap,
+// a retry over a bad network) open one case; the rest get 409 with it.
+func TestPaymentReportDoubleTap(t *testing.T) {
+	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
+		h := newHarness(t, db)
+		w := newSubsidyWorld(t, h)
+		path := fmt.Sprintf("/api/v1/subsidies/%d/reports", w.overdue.ID)
+		const n = 8
+		codes := make([]int, n)
+		bodies := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tok := w.headTok
+				if i%2 == 1 {
+					tok = w.sonTok
+				}
+				res := h.do("POST", path, report.PaymentReportInput{Kind: "not_received", Text: "没到账"}, tok)
+				codes[i], bodies[i] = res.Code, res.Body.String()
+			}()
+		}
+		wg.Wait()
+		var created int
+		for i, c := range codes {
+			switch c {
+			case 201:
+				created++
+			case 409:
+				if !strings.Contains(bodies[i], `"report_already_open"`) || !strings.Contains(bodies[i], `"report":{"id":`) {
+					t.Errorf("409 without the open case: %s", bodies[i])
+				}
+			default:
+				t.Errorf("status %d: %s", c, bodies[i])
+			}
+		}
+		var stored, steps int64
+		db.Model(&model.Report{}).Count(&stored)
+		db.Model(&model.ReportEvent{}).Count(&steps)
+		if created != 1 || stored != 1 || steps != 1 {
+			t.Fatalf("created %d, stored %d reports with %d steps; want exactly one", created, stored, steps)
+		}
+	})
+}
+
+// TestReportAnsweredTwiceAtOnce: two staff answering one case at the same
+// moment: one wins, the other is told it changed; one step is kept.
+func TestReportAnsweredTwiceAtOnce(t *testing.T) {
+	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
+		h := newHarness(t, db)
+		w := newSubsidyWorld(t, h)
+		r := decode[report.View](t, h.do("POST", fmt.Sprintf("/api/v1/subsidies/%d/reports", w.overdue.ID),
+			report.PaymentReportInput{Kind: "late", Text: "晚了"}, w.headTok))
+		official := h.signInAdmin(h.fx.Admin("419901"))
+		codes := make([]int, 6)
+		var wg sync.WaitGroup
+		for i := range codes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				path, tok := reportPath(r.ID, "acknowledge"), w.cadreTok
+				if i%2 == 1 {
+					path, tok = fmt.Sprintf("/admin/api/reports/%d/acknowledge", r.ID), official
+				}
+				codes[i] = h.do("POST", path, map[string]string{"answer": "已受理"}, tok).Code
+			}()
+		}
+		wg.Wait()
+		slices.Sort(codes)
+		if !slices.Equal(codes, []int{200, 409, 409, 409, 409, 409}) {
+			t.Fatalf("statuses %v, want one 200 and the rest 409", codes)
+		}
+		var steps int64
+		db.Model(&model.ReportEvent{}).Where("report_id = ?", r.ID).Count(&steps)
+		if steps != 2 {
+			t.Fatalf("%d steps, want open and one acknowledgement", steps)
 		}
 	})
 }

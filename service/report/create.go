@@ -38,11 +38,13 @@ type newCase struct {
 	household model.Household
 }
 
-// errAlreadyOpen carries the id of the case already open under a key, out of
-// the transaction that found it.
-type errAlreadyOpen struct{ id int64 }
+// errAlreadyOpen carries the open key that is taken out of the transaction
+// that found it, so the case holding it is read after the rollback (inside
+// the transaction, MySQL's snapshot may not show a case another request
+// has just committed).
+type errAlreadyOpen struct{ key string }
 
-func (e errAlreadyOpen) Error() string { return fmt.Sprintf("report %d is already open", e.id) }
+func (e errAlreadyOpen) Error() string { return fmt.Sprintf("a report is already open under %s", e.key) }
 
 // FilePaymentReport files a 问题反映 on one of the household's payments. A
 // payment outside the caller's household is 404; a second report while one
@@ -60,6 +62,9 @@ func (s *Service) FilePaymentReport(ctx context.Context, p auth.Principal, payme
 	}
 	var id int64
 	err = s.db.Tx(ctx, func(tx *model.DB) error {
+		if err := lockHousehold(ctx, tx, p.HouseholdID); err != nil {
+			return err
+		}
 		var pay model.Payment
 		err := p.Scope().Households(tx.WithContext(ctx).Where("payments.id = ?", paymentID), "payments.household_id", "payments.region_code").
 			Take(&pay).Error
@@ -129,6 +134,9 @@ func (s *Service) FileRiskReport(ctx context.Context, p auth.Principal, in RiskR
 	}
 	var id int64
 	err = s.db.Tx(ctx, func(tx *model.DB) error {
+		if err := lockHousehold(ctx, tx, rep.HouseholdID); err != nil {
+			return err
+		}
 		if p.Role == auth.RoleCadre {
 			// Filing for a household needs a pairing, not only being stationed in its village.
 			var n int64
@@ -150,19 +158,28 @@ func (s *Service) FileRiskReport(ctx context.Context, p auth.Principal, in RiskR
 	return s.afterFiling(ctx, p, id, err, errRiskOpen)
 }
 
+// lockHousehold makes filings for one household wait for each other, so a
+// double tap gets a clean 409 instead of a race: it is the transaction's
+// first statement and a write, which takes the household's row lock on
+// MySQL (the later reads then see what the other request committed) and
+// the write lock on SQLite (where a read-then-write transaction would fail
+// with "busy" instead of waiting). It changes nothing.
+func lockHousehold(ctx context.Context, tx *model.DB, householdID int64) error {
+	return tx.WithContext(ctx).Exec("UPDATE households SET updated_at = updated_at WHERE id = ?", householdID).Error
+}
+
 // open writes a new case inside tx: routing, deadlines, photos, the first
 // step, the audit entry and the notices. It returns errAlreadyOpen when a
 // case is already open under the same key.
 func (s *Service) open(ctx context.Context, tx *model.DB, p auth.Principal, c *newCase) (int64, error) {
 	r := &c.report
 	db := tx.WithContext(ctx)
-	var existing model.Report
-	err := db.Select("id").Where("open_key = ?", *r.OpenKey).Take(&existing).Error
-	if err == nil {
-		return 0, errAlreadyOpen{existing.ID}
-	}
-	if !model.IsNotFound(err) {
+	var taken int64
+	if err := db.Model(&model.Report{}).Where("open_key = ?", *r.OpenKey).Count(&taken).Error; err != nil {
 		return 0, err
+	}
+	if taken > 0 {
+		return 0, errAlreadyOpen{*r.OpenKey}
 	}
 	if err := db.Take(&c.household, r.HouseholdID).Error; err != nil {
 		if model.IsNotFound(err) {
@@ -171,6 +188,7 @@ func (s *Service) open(ctx context.Context, tx *model.DB, p auth.Principal, c *n
 		return 0, err
 	}
 	r.RegionCode = c.household.RegionCode
+	var err error
 	if r.AssignedCadreID, err = s.responsibleCadre(ctx, tx, r.HouseholdID); err != nil {
 		return 0, err
 	}
@@ -189,10 +207,7 @@ func (s *Service) open(ctx context.Context, tx *model.DB, p auth.Principal, c *n
 	r.FirstDeadline, r.FinalDeadline = s.deadlines(r.Type, now)
 	if err := db.Create(r).Error; err != nil {
 		if model.IsDuplicate(err) { // another request opened one between our check and insert
-			var other model.Report
-			if db.Select("id").Where("open_key = ?", *r.OpenKey).Take(&other).Error == nil {
-				return 0, errAlreadyOpen{other.ID}
-			}
+			return 0, errAlreadyOpen{*r.OpenKey}
 		}
 		return 0, err
 	}
@@ -212,9 +227,16 @@ func (s *Service) open(ctx context.Context, tx *model.DB, p auth.Principal, c *n
 func (s *Service) afterFiling(ctx context.Context, p auth.Principal, id int64, err error, conflict *apperr.Error) (View, error) {
 	var open errAlreadyOpen
 	if errors.As(err, &open) {
-		v, gerr := s.get(ctx, p, open.id)
-		if gerr != nil {
-			return View{}, gerr
+		var existing model.Report
+		if err := s.db.WithContext(ctx).Select("id").Where("open_key = ?", open.key).Take(&existing).Error; err != nil {
+			if model.IsNotFound(err) { // closed in the meantime: the caller may try again
+				return View{}, conflict
+			}
+			return View{}, err
+		}
+		v, err := s.get(ctx, p, existing.ID)
+		if err != nil {
+			return View{}, err
 		}
 		return View{}, conflict.WithDetails(map[string]any{"report": v})
 	}

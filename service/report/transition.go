@@ -41,6 +41,10 @@ func (s *Service) Transition(ctx context.Context, p auth.Principal, id int64, ac
 	}
 	var r model.Report
 	err = s.db.Tx(ctx, func(tx *model.DB) error {
+		// A no-op write first: two answers at once queue instead of racing (see lockHousehold).
+		if err := tx.WithContext(ctx).Exec("UPDATE reports SET updated_at = updated_at WHERE id = ?", id).Error; err != nil {
+			return err
+		}
 		q := p.Scope().Households(tx.WithContext(ctx).Where("reports.id = ?", id), "reports.household_id", "reports.region_code")
 		if err := q.Take(&r).Error; err != nil {
 			if model.IsNotFound(err) {
