@@ -172,7 +172,7 @@ func TestEscalateSkipsBothLevelsAtOnce(t *testing.T) {
 		t.Fatalf("escalated %d: %v", n, err)
 	}
 	v := decode[report.View](t, h.do("GET", reportPath(r.ID, ""), nil, w.headTok))
-	if v.EscalationLevel != 2 || len(v.Steps) != 2 || v.Steps[1].Message != "超过办结期限（12月14日）仍未办结，已报乡镇和县督办" {
+	if v.EscalationLevel != 2 || len(v.Steps) != 2 || v.Steps[1].Message != "超过研判认定期限（12月14日）仍未认定，已报乡镇和县督办" {
 		t.Fatalf("%+v", v)
 	}
 }

@@ -44,7 +44,9 @@ type newCase struct {
 // has just committed).
 type errAlreadyOpen struct{ key string }
 
-func (e errAlreadyOpen) Error() string { return fmt.Sprintf("a report is already open under %s", e.key) }
+func (e errAlreadyOpen) Error() string {
+	return fmt.Sprintf("a report is already open under %s", e.key)
+}
 
 // FilePaymentReport files a 问题反映 on one of the household's payments. A
 // payment outside the caller's household is 404; a second report while one

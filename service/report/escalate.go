@@ -77,6 +77,9 @@ func (s *Service) escalate(ctx context.Context, r model.Report, now time.Time) (
 	}
 	if level == LevelFinalMissed {
 		why = fmt.Sprintf("超过办结期限（%s）仍未办结，已报乡镇和县督办", s.day(r.FinalDeadline))
+		if r.Type == model.ReportRisk {
+			why = fmt.Sprintf("超过研判认定期限（%s）仍未认定，已报乡镇和县督办", s.day(r.FinalDeadline))
+		}
 	}
 	done := false
 	err := s.db.Tx(ctx, func(tx *model.DB) error {

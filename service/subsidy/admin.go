@@ -209,11 +209,13 @@ func (s *Service) filtered(ctx context.Context, scope model.Scope, f PaymentFilt
 // adminRow is flat: gorm scans one level of embedding only.
 type adminRow struct {
 	model.Payment
-	ItemName    string
-	Department  string
-	MemberName  string
-	HouseholdNo string
-	HeadName    string
+	ItemName     string
+	Department   string
+	MemberName   string
+	HouseholdNo  string
+	HeadName     string
+	OpenReportID int64
+	ReportStatus string
 }
 
 // page reads one page of q in (due_date, id) order, newest first or oldest
@@ -232,10 +234,12 @@ func (s *Service) page(ctx context.Context, q *gorm.DB, f PaymentFilter, today m
 	}
 	var rows []adminRow
 	err := q.Select("p.*, COALESCE(i.name, '') AS item_name, COALESCE(i.department, '') AS department, " +
-		"COALESCE(m.name, '') AS member_name, h.household_no AS household_no, h.head_name AS head_name").
+		"COALESCE(m.name, '') AS member_name, h.household_no AS household_no, h.head_name AS head_name, " +
+		"COALESCE(r.id, 0) AS open_report_id, COALESCE(r.status, '') AS report_status").
 		Joins("JOIN households h ON h.id = p.household_id").
 		Joins("LEFT JOIN subsidy_items i ON i.code = p.item_code").
 		Joins("LEFT JOIN members m ON m.id = p.member_id AND p.member_id <> 0").
+		Joins("LEFT JOIN reports r ON r.payment_id = p.id AND r.open_key IS NOT NULL").
 		Order("p.due_date " + dir + ", p.id " + dir).Limit(f.Limit + 1).Scan(&rows).Error
 	if err != nil {
 		return nil, "", err
@@ -247,29 +251,12 @@ func (s *Service) page(ctx context.Context, q *gorm.DB, f PaymentFilter, today m
 		next = encodeCursor(last.DueDate, last.ID)
 	}
 	out := make([]AdminPayment, len(rows))
-	ids := make([]int64, len(rows))
 	for i, r := range rows {
-		p := s.view(paymentRow{Payment: r.Payment, ItemName: r.ItemName, Department: r.Department, MemberName: r.MemberName}, today)
+		p := s.view(paymentRow{Payment: r.Payment, ItemName: r.ItemName, Department: r.Department, MemberName: r.MemberName,
+			OpenReportID: r.OpenReportID, ReportStatus: r.ReportStatus}, today)
 		p.MemberName = r.MemberName // officials act on the record: the name in full
 		out[i] = AdminPayment{Payment: p, HouseholdID: r.HouseholdID, HouseholdNo: r.HouseholdNo, HeadName: r.HeadName,
 			RegionCode: r.RegionCode, BatchNo: r.BatchNo, CardLast4: r.CardLast4}
-		ids[i] = r.ID
-	}
-	if len(ids) > 0 {
-		var open []openReport
-		if err := s.db.WithContext(ctx).Table("reports").Select("id, payment_id, status").
-			Where("payment_id IN ? AND open_key IS NOT NULL", ids).Scan(&open).Error; err != nil {
-			return nil, "", err
-		}
-		byPayment := map[int64]openReport{}
-		for _, o := range open {
-			byPayment[o.PaymentID] = o
-		}
-		for i := range out {
-			if o, ok := byPayment[out[i].ID]; ok {
-				out[i].OpenReportID, out[i].ReportStatus = o.ID, o.Status
-			}
-		}
 	}
 	return out, next, nil
 }

@@ -93,17 +93,7 @@ func (s *Service) Year(ctx context.Context, scope model.Scope, householdID int64
 }
 
 func (s *Service) yearOn(ctx context.Context, scope model.Scope, householdID int64, year int, today model.Date) (YearView, error) {
-	db := s.db.WithContext(ctx)
-	var hh struct{ ID int64 }
-	err := scope.Households(db.Table("households").Select("id").Where("households.id = ?", householdID),
-		"households.id", "households.region_code").Take(&hh).Error
-	if model.IsNotFound(err) {
-		return YearView{}, apperr.Missing("户")
-	}
-	if err != nil {
-		return YearView{}, err
-	}
-	years, err := s.years(ctx, householdID, today)
+	years, err := s.years(ctx, scope, householdID, today)
 	if err != nil {
 		return YearView{}, err
 	}
@@ -122,20 +112,30 @@ func (s *Service) yearOn(ctx context.Context, scope model.Scope, householdID int
 	return v, nil
 }
 
-// years lists, newest first, every year from the household's first payment
-// (or this year) to its last (or next year: schedules are published ahead).
-func (s *Service) years(ctx context.Context, householdID int64, today model.Date) ([]int, error) {
-	var first, last model.Date
-	row := s.db.WithContext(ctx).Raw("SELECT MIN(due_date), MAX(due_date) FROM payments WHERE household_id = ?", householdID).Row()
-	if err := row.Scan(&first, &last); err != nil {
+// years checks the household is in the scope (404 when not) and lists,
+// newest first, every year from its first payment (or this year) to its
+// last (or next year: schedules are published ahead). One query.
+func (s *Service) years(ctx context.Context, scope model.Scope, householdID int64, today model.Date) ([]int, error) {
+	var span []struct {
+		ID       int64
+		FirstDue model.Date
+		LastDue  model.Date
+	}
+	q := s.db.WithContext(ctx).Table("households AS h").
+		Select("h.id AS id, MIN(p.due_date) AS first_due, MAX(p.due_date) AS last_due").
+		Joins("LEFT JOIN payments p ON p.household_id = h.id").Where("h.id = ?", householdID)
+	if err := scope.Households(q, "h.id", "h.region_code").Group("h.id").Scan(&span).Error; err != nil {
 		return nil, err
 	}
-	lo, hi := today.Year, today.Year+1
-	if !first.IsZero() && first.Year < lo {
-		lo = first.Year
+	if len(span) == 0 {
+		return nil, apperr.Missing("户")
 	}
-	if !last.IsZero() && last.Year > hi {
-		hi = last.Year
+	lo, hi := today.Year, today.Year+1
+	if f := span[0].FirstDue; !f.IsZero() && f.Year < lo {
+		lo = f.Year
+	}
+	if l := span[0].LastDue; !l.IsZero() && l.Year > hi {
+		hi = l.Year
 	}
 	out := make([]int, 0, hi-lo+1)
 	for y := hi; y >= lo; y-- {
@@ -146,38 +146,35 @@ func (s *Service) years(ctx context.Context, householdID int64, today model.Date
 
 type paymentRow struct {
 	model.Payment
-	ItemName   string
-	Department string
-	SortOrder  int
-	MemberName string
+	ItemName     string
+	Department   string
+	SortOrder    int
+	MemberName   string
+	OpenReportID int64
+	ReportStatus string
 }
 
-// payments loads a household's payments due in year, newest first, with
-// the open report on each.
+// payments loads a household's payments due in year, newest first, each
+// with the report open on it (at most one: reports.open_key is unique).
 func (s *Service) payments(ctx context.Context, householdID int64, year int, today model.Date) ([]Payment, error) {
 	from := model.Date{Year: year, Month: 1, Day: 1}
 	to := model.Date{Year: year + 1, Month: 1, Day: 1}
 	var rows []paymentRow
 	err := s.db.WithContext(ctx).Table("payments AS p").
 		Select("p.*, COALESCE(i.name, '') AS item_name, COALESCE(i.department, '') AS department, "+
-			"COALESCE(i.sort_order, 0) AS sort_order, COALESCE(m.name, '') AS member_name").
+			"COALESCE(i.sort_order, 0) AS sort_order, COALESCE(m.name, '') AS member_name, "+
+			"COALESCE(r.id, 0) AS open_report_id, COALESCE(r.status, '') AS report_status").
 		Joins("LEFT JOIN subsidy_items i ON i.code = p.item_code").
 		Joins("LEFT JOIN members m ON m.id = p.member_id AND p.member_id <> 0").
+		Joins("LEFT JOIN reports r ON r.payment_id = p.id AND r.open_key IS NOT NULL").
 		Where("p.household_id = ? AND p.due_date >= ? AND p.due_date < ?", householdID, from, to).
 		Order("p.due_date DESC, p.id DESC").Scan(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	open, err := s.openReports(ctx, householdID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Payment, len(rows))
 	for i, r := range rows {
 		out[i] = s.view(r, today)
-		if rep, ok := open[r.ID]; ok {
-			out[i].OpenReportID, out[i].ReportStatus = rep.ID, rep.Status
-		}
 	}
 	return out, nil
 }
@@ -188,6 +185,7 @@ func (s *Service) view(r paymentRow, today model.Date) Payment {
 		ID: r.ID, ItemCode: r.ItemCode, ItemName: r.ItemName, Department: r.Department, Period: r.Period,
 		PeriodLabel: PeriodLabel(r.Period), AmountFen: r.AmountFen, DueDate: r.DueDate, PaidDate: r.PaidDate,
 		Status: st, StatusLabel: StatusLabels[st], MemberName: pii.MaskName(r.MemberName), sortOrder: r.SortOrder,
+		OpenReportID: r.OpenReportID, ReportStatus: r.ReportStatus,
 	}
 	if p.ItemName == "" { // an item dropped from the catalogue still shows
 		p.ItemName = r.ItemCode
@@ -199,24 +197,6 @@ func (s *Service) view(r paymentRow, today model.Date) Payment {
 		p.DaysLate = r.DueDate.DaysUntil(today)
 	}
 	return p
-}
-
-type openReport struct {
-	ID        int64
-	PaymentID int64
-	Status    string
-}
-
-// openReports maps payment id → the report still open on it.
-func (s *Service) openReports(ctx context.Context, householdID int64) (map[int64]openReport, error) {
-	var rows []openReport
-	err := s.db.WithContext(ctx).Table("reports").Select("id, payment_id, status").
-		Where("household_id = ? AND type = ? AND open_key IS NOT NULL", householdID, model.ReportPayment).Scan(&rows).Error
-	out := make(map[int64]openReport, len(rows))
-	for _, r := range rows {
-		out[r.PaymentID] = r
-	}
-	return out, err
 }
 
 // tally counts the payments by status and sums them per item, in
