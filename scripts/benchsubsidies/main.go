@@ -54,6 +54,7 @@ type options struct {
 	duration       time.Duration
 	keep           bool
 	cpuProfile     string
+	reuse          string
 }
 
 func main() {
@@ -66,6 +67,7 @@ func main() {
 	flag.IntVar(&o.workers, "c", 16, "concurrent clients")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each timed phase")
 	flag.BoolVar(&o.keep, "keep", false, "keep the database afterwards")
+	flag.StringVar(&o.reuse, "reuse", "", "measure an existing database (made by an earlier run with -keep) instead of generating one")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed phases to this file")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -88,14 +90,20 @@ func bench(ctx context.Context, o options) error {
 		return err
 	}
 	defer admin.Close()
-	if err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
-		return err
-	}
-	if !o.keep {
-		defer func() {
-			admin.Exec("DROP DATABASE IF EXISTS " + name)
-			log.Printf("dropped database %s", name)
-		}()
+	if o.reuse != "" {
+		name = o.reuse
+	} else {
+		if err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
+			return err
+		}
+		if !o.keep {
+			defer func() {
+				admin.Exec("DROP DATABASE IF EXISTS " + name)
+				log.Printf("dropped database %s", name)
+			}()
+		} else {
+			log.Printf("keeping database %s (drop it when done)", name)
+		}
 	}
 	base.DBName = name
 	db, err := model.Open(ctx, model.Options{DSN: base.FormatDSN(), ConnectTimeout: 5 * time.Second, MaxOpenConns: 40, MaxIdleConns: 40,
@@ -104,18 +112,27 @@ func bench(ctx context.Context, o options) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
-	if err := syncCatalogue(ctx, db); err != nil {
-		return err
-	}
 	loc := config.Default().Location()
 	today := model.DateOf(time.Now().In(loc))
-	log.Printf("generating %d households × %d payments in %s", o.households, o.perHousehold, name)
-	if err := generate(ctx, db, o.households, o.perHousehold, today); err != nil {
-		return err
+	if o.reuse == "" {
+		if _, err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		if err := syncCatalogue(ctx, db); err != nil {
+			return err
+		}
+		log.Printf("generating %d households × %d payments in %s", o.households, o.perHousehold, name)
+		if err := generate(ctx, db, o.households, o.perHousehold, today); err != nil {
+			return err
+		}
+	} else {
+		var n int64
+		db.WithContext(ctx).Raw("SELECT COUNT(*) FROM households").Row().Scan(&n)
+		o.households = int(n)
+		db.WithContext(ctx).Exec("DELETE FROM sessions") // the last run's tokens
 	}
+	var payments int64
+	db.WithContext(ctx).Raw("SELECT COUNT(*) FROM payments").Row().Scan(&payments)
 
 	rc := redis.NewClient(&redis.Options{Addr: o.redisAddr, PoolSize: 64})
 	defer rc.Close()
@@ -211,7 +228,7 @@ func bench(ctx context.Context, o options) error {
 
 	bareRPS := (bare1.rps() + bare2.rps()) / 2
 	fmt.Printf("\n%d households, %d payments, %d signed in; %d concurrent clients over loopback; GOMAXPROCS %d\n\n",
-		o.households, o.households*o.perHousehold, len(tokens), o.workers, runtime.GOMAXPROCS(0))
+		o.households, payments, len(tokens), o.workers, runtime.GOMAXPROCS(0))
 	fmt.Println("| phase | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | bytes |")
 	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, r := range results {
