@@ -28,6 +28,9 @@ func TestAdminPayments(t *testing.T) {
 		}
 
 		all := get(county, "")
+		if !all.TalliedAt.Equal(harnessNow) {
+			t.Errorf("tallied at %s", all.TalliedAt)
+		}
 		// 8 payments of the household (one in 2025) and 1 of the other village.
 		if all.Total != (subsidy.Tally{Count: 9, AmountFen: 50000*3 + 100000 + 32050 + 8000 + 60000 + 31000 + 70000}) {
 			t.Errorf("total %+v", all.Total)

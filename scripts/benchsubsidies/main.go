@@ -13,6 +13,7 @@ package main
 import (
 	"context"
 	crand "crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -107,7 +108,7 @@ func bench(ctx context.Context, o options) error {
 	}
 	base.DBName = name
 	db, err := model.Open(ctx, model.Options{DSN: base.FormatDSN(), ConnectTimeout: 5 * time.Second, MaxOpenConns: 40, MaxIdleConns: 40,
-		SlowQuery: time.Minute, Logger: quiet})
+		SlowQuery: time.Second, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		return err
 	}
@@ -226,6 +227,11 @@ func bench(ctx context.Context, o options) error {
 		return ctx.Err()
 	}
 
+	adminTimes, err := adminLists(ctx, db, authSvc, client, cachedURL)
+	if err != nil {
+		return err
+	}
+
 	bareRPS := (bare1.rps() + bare2.rps()) / 2
 	fmt.Printf("\n%d households, %d payments, %d signed in; %d concurrent clients over loopback; GOMAXPROCS %d\n\n",
 		o.households, payments, len(tokens), o.workers, runtime.GOMAXPROCS(0))
@@ -237,6 +243,12 @@ func bench(ctx context.Context, o options) error {
 	fmt.Printf("\nthroughput ratio, subsidies (cache on) / bare gin: %.0f %% (target ≥ 40 %%); first-touch / bare: %.0f %%\n",
 		100*warm.rps()/bareRPS, 100*cold.rps()/bareRPS)
 	fmt.Printf("p99, cache on: %.2f ms; first touch: %.2f ms (target < 30 ms)\n", ms(warm.pct(99)), ms(cold.pct(99)))
+	fmt.Println("\nofficials' lists, one county official, one request at a time:")
+	fmt.Println("\n| request | ms | items | total count |")
+	fmt.Println("| --- | ---: | ---: | ---: |")
+	for _, a := range adminTimes {
+		fmt.Printf("| `%s` | %.1f | %d | %d |\n", a.what, ms(a.took), a.items, a.total)
+	}
 	return nil
 }
 
@@ -388,4 +400,57 @@ func dropKeys(rc *redis.Client, prefix string) {
 		n++
 	}
 	log.Printf("removed %d Redis keys under %s", n, prefix)
+}
+
+type adminTime struct {
+	what         string
+	took         time.Duration
+	items, total int
+}
+
+// adminLists times the officials' payment lists for a county official, one
+// request at a time: the first page (counts and sums computed), the next
+// page (counts reused), a village, the overdue list.
+func adminLists(ctx context.Context, db *model.DB, a *auth.Service, client *http.Client, base string) ([]adminTime, error) {
+	official := model.AdminUser{Username: fmt.Sprintf("bench-%d", time.Now().UnixNano()), DisplayName: "压测县民政局",
+		PasswordHash: "-", Role: model.AdminOfficial, RegionScope: "419901"}
+	if err := db.WithContext(ctx).Create(&official).Error; err != nil {
+		return nil, err
+	}
+	signed, err := a.SignInAdmin(ctx, official.ID, "127.0.0.1", "bench")
+	if err != nil {
+		return nil, err
+	}
+	var out []adminTime
+	get := func(path string) (string, error) {
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/admin/api"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+signed.Token)
+		t0 := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		var page struct {
+			Items      []json.RawMessage   `json:"items"`
+			NextCursor string              `json:"next_cursor"`
+			Total      struct{ Count int } `json:"total"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&page); err != nil || resp.StatusCode != 200 {
+			return "", fmt.Errorf("%s: %d %v", path, resp.StatusCode, err)
+		}
+		out = append(out, adminTime{what: "GET /admin/api" + path, took: time.Since(t0), items: len(page.Items), total: page.Total.Count})
+		return page.NextCursor, nil
+	}
+	next, err := get("/payments")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range []string{"/payments?cursor=" + next, "/payments?region=419901105212", "/payments?status=overdue&item=dibao",
+		"/payments/overdue", "/payments/overdue?region=419901103"} {
+		if _, err := get(p); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -2,10 +2,15 @@ package subsidy
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -60,6 +65,7 @@ type PaymentPage struct {
 	Total      Tally            `json:"total"`
 	ByStatus   map[string]Tally `json:"by_status"`
 	ByItem     []ItemTally      `json:"by_item"`
+	TalliedAt  time.Time        `json:"tallied_at"` // when the counts and sums were taken (cached a minute)
 	Today      model.Date       `json:"today"`
 	GraceDays  int              `json:"grace_days"`
 }
@@ -105,41 +111,85 @@ func (s *Service) list(ctx context.Context, scope model.Scope, who audit.Actor, 
 	cutoff := s.overdueBefore(today)
 	filtered := func() *gorm.DB { return s.filtered(ctx, scope, f, cutoff) }
 
-	page := PaymentPage{ByStatus: map[string]Tally{}, ByItem: []ItemTally{}, Today: today, GraceDays: s.o.GraceDays}
-	var byStatus []struct {
-		St  string
-		N   int64
-		Fen int64
-	}
-	if err := filtered().Select("CASE WHEN p.status = ? AND p.due_date < ? THEN ? ELSE p.status END AS st, "+
-		"COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS fen", model.PaymentScheduled, cutoff, model.PaymentOverdue).
-		Group("st").Scan(&byStatus).Error; err != nil {
+	page := PaymentPage{Today: today, GraceDays: s.o.GraceDays}
+	t, err := s.tally(ctx, scope, f, today, names, filtered)
+	if err != nil {
 		return PaymentPage{}, err
 	}
-	for _, r := range byStatus {
-		page.ByStatus[r.St] = Tally{Count: r.N, AmountFen: r.Fen}
-		page.Total.Count += r.N
-		page.Total.AmountFen += r.Fen
-	}
-	var byItem []struct {
-		ItemCode string
-		N        int64
-		Fen      int64
-	}
-	if err := filtered().Select("p.item_code AS item_code, COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS fen").
-		Group("p.item_code").Order("p.item_code").Scan(&byItem).Error; err != nil {
-		return PaymentPage{}, err
-	}
-	for _, r := range byItem {
-		page.ByItem = append(page.ByItem, ItemTally{ItemCode: r.ItemCode, ItemName: names[r.ItemCode], Tally: Tally{r.N, r.Fen}})
-	}
-
+	page.Total, page.ByStatus, page.ByItem, page.TalliedAt = t.Total, t.ByStatus, t.ByItem, t.At.In(s.o.Location)
 	if page.Items, page.NextCursor, err = s.page(ctx, filtered(), f, today); err != nil {
 		return PaymentPage{}, err
 	}
 	err = s.audit.Record(ctx, nil, who, audit.Event{Action: "payment.list", TargetKind: "payment",
 		RegionCode: f.Region, Detail: f})
 	return page, err
+}
+
+// tallyTTL is how long the counts and sums of one filter are reused: an
+// official paging through a county's two million payments should not make
+// the database add them all up again for every page.
+const tallyTTL = time.Minute
+
+type tallies struct {
+	Total    Tally            `json:"total"`
+	ByStatus map[string]Tally `json:"by_status"`
+	ByItem   []ItemTally      `json:"by_item"`
+	At       time.Time        `json:"at"`
+}
+
+// tally counts and sums everything the filter matches by status (overdue
+// computed) and by item, in one grouped query, cached for tallyTTL per
+// scope, filter and day.
+func (s *Service) tally(ctx context.Context, scope model.Scope, f PaymentFilter, today model.Date, names map[string]string,
+	filtered func() *gorm.DB) (tallies, error) {
+	raw, _ := json.Marshal(struct {
+		Scope  model.Scope
+		Filter PaymentFilter
+		Today  string
+		Grace  int
+	}{scope, f, today.String(), s.o.GraceDays})
+	sum := sha256.Sum256(raw)
+	key := "subsidy:tally:" + hex.EncodeToString(sum[:16])
+	var t tallies
+	if b, err := s.kv.Get(ctx, key); err == nil && json.Unmarshal(b, &t) == nil {
+		return t, nil
+	}
+	var rows []struct {
+		St       string
+		ItemCode string
+		N        int64
+		Fen      int64
+	}
+	cutoff := s.overdueBefore(today)
+	if err := filtered().Select("CASE WHEN p.status = ? AND p.due_date < ? THEN ? ELSE p.status END AS st, p.item_code AS item_code, "+
+		"COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS fen", model.PaymentScheduled, cutoff, model.PaymentOverdue).
+		Group("st, p.item_code").Scan(&rows).Error; err != nil {
+		return t, err
+	}
+	t = tallies{ByStatus: map[string]Tally{}, ByItem: []ItemTally{}, At: s.o.Now().UTC()}
+	byItem := map[string]*ItemTally{}
+	for _, r := range rows {
+		st := t.ByStatus[r.St]
+		st.Count, st.AmountFen = st.Count+r.N, st.AmountFen+r.Fen
+		t.ByStatus[r.St] = st
+		t.Total.Count, t.Total.AmountFen = t.Total.Count+r.N, t.Total.AmountFen+r.Fen
+		it := byItem[r.ItemCode]
+		if it == nil {
+			it = &ItemTally{ItemCode: r.ItemCode, ItemName: names[r.ItemCode]}
+			byItem[r.ItemCode] = it
+		}
+		it.Count, it.AmountFen = it.Count+r.N, it.AmountFen+r.Fen
+	}
+	for _, it := range byItem {
+		t.ByItem = append(t.ByItem, *it)
+	}
+	sort.Slice(t.ByItem, func(i, j int) bool { return t.ByItem[i].ItemCode < t.ByItem[j].ItemCode })
+	if b, err := json.Marshal(t); err == nil {
+		if err := s.kv.Set(ctx, key, b, tallyTTL); err != nil {
+			s.o.Logger.WarnContext(ctx, "payment tally cache write failed", "err", err)
+		}
+	}
+	return t, nil
 }
 
 // checkFilter validates f and narrows its region to the scope.
@@ -176,7 +226,10 @@ func (s *Service) checkFilter(scope model.Scope, f *PaymentFilter, items map[str
 // filtered is the payments the scope may see that match f.
 func (s *Service) filtered(ctx context.Context, scope model.Scope, f PaymentFilter, cutoff model.Date) *gorm.DB {
 	q := scope.Households(s.db.WithContext(ctx).Table("payments AS p"), "p.household_id", "p.region_code")
-	if f.Region != "" {
+	switch {
+	case len(f.Region) == 12: // one village: equality lets the index give its payments in due order
+		q = q.Where("p.region_code = ?", f.Region)
+	case f.Region != "":
 		q = q.Where("p.region_code LIKE ?", f.Region+"%") // digits only: checked
 	}
 	if f.Item != "" {
@@ -219,7 +272,11 @@ type adminRow struct {
 }
 
 // page reads one page of q in (due_date, id) order, newest first or oldest
-// first, after the cursor.
+// first, after the cursor. It is a deferred join: the page's ids come from
+// payments alone, which the database reads in due order (an index) and
+// stops at the page's end; only then are the page's rows joined to their
+// household, item, member and open report. Asked in one statement, MariaDB
+// may sort a whole county's payments to return fifty.
 func (s *Service) page(ctx context.Context, q *gorm.DB, f PaymentFilter, today model.Date) ([]AdminPayment, string, error) {
 	dir, cmp := "DESC", "<"
 	if f.oldestFirst {
@@ -232,31 +289,55 @@ func (s *Service) page(ctx context.Context, q *gorm.DB, f PaymentFilter, today m
 		}
 		q = q.Where(fmt.Sprintf("(p.due_date %s ? OR (p.due_date = ? AND p.id %s ?))", cmp, cmp), due, due, id)
 	}
-	var rows []adminRow
-	err := q.Select("p.*, COALESCE(i.name, '') AS item_name, COALESCE(i.department, '') AS department, " +
-		"COALESCE(m.name, '') AS member_name, h.household_no AS household_no, h.head_name AS head_name, " +
-		"COALESCE(r.id, 0) AS open_report_id, COALESCE(r.status, '') AS report_status").
-		Joins("JOIN households h ON h.id = p.household_id").
-		Joins("LEFT JOIN subsidy_items i ON i.code = p.item_code").
-		Joins("LEFT JOIN members m ON m.id = p.member_id AND p.member_id <> 0").
-		Joins("LEFT JOIN reports r ON r.payment_id = p.id AND r.open_key IS NOT NULL").
-		Order("p.due_date " + dir + ", p.id " + dir).Limit(f.Limit + 1).Scan(&rows).Error
-	if err != nil {
+	var keys []struct {
+		ID      int64
+		DueDate model.Date
+	}
+	if err := q.Select("p.id AS id, p.due_date AS due_date").Order("p.due_date " + dir + ", p.id " + dir).
+		Limit(f.Limit + 1).Scan(&keys).Error; err != nil {
 		return nil, "", err
 	}
 	next := ""
-	if len(rows) > f.Limit {
-		rows = rows[:f.Limit]
-		last := rows[len(rows)-1]
+	if len(keys) > f.Limit {
+		keys = keys[:f.Limit]
+		last := keys[len(keys)-1]
 		next = encodeCursor(last.DueDate, last.ID)
 	}
-	out := make([]AdminPayment, len(rows))
-	for i, r := range rows {
+	if len(keys) == 0 {
+		return []AdminPayment{}, "", nil
+	}
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	var rows []adminRow
+	err := s.db.WithContext(ctx).Table("payments AS p").
+		Select("p.*, COALESCE(i.name, '') AS item_name, COALESCE(i.department, '') AS department, "+
+			"COALESCE(m.name, '') AS member_name, COALESCE(h.household_no, '') AS household_no, COALESCE(h.head_name, '') AS head_name, "+
+			"COALESCE(r.id, 0) AS open_report_id, COALESCE(r.status, '') AS report_status").
+		Joins("LEFT JOIN households h ON h.id = p.household_id").
+		Joins("LEFT JOIN subsidy_items i ON i.code = p.item_code").
+		Joins("LEFT JOIN members m ON m.id = p.member_id AND p.member_id <> 0").
+		Joins("LEFT JOIN reports r ON r.payment_id = p.id AND r.open_key IS NOT NULL").
+		Where("p.id IN ?", ids).Scan(&rows).Error
+	if err != nil {
+		return nil, "", err
+	}
+	byID := make(map[int64]adminRow, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	out := make([]AdminPayment, 0, len(ids))
+	for _, id := range ids {
+		r, ok := byID[id]
+		if !ok {
+			continue // deleted between the two reads
+		}
 		p := s.view(paymentRow{Payment: r.Payment, ItemName: r.ItemName, Department: r.Department, MemberName: r.MemberName,
 			OpenReportID: r.OpenReportID, ReportStatus: r.ReportStatus}, today)
 		p.MemberName = r.MemberName // officials act on the record: the name in full
-		out[i] = AdminPayment{Payment: p, HouseholdID: r.HouseholdID, HouseholdNo: r.HouseholdNo, HeadName: r.HeadName,
-			RegionCode: r.RegionCode, BatchNo: r.BatchNo, CardLast4: r.CardLast4}
+		out = append(out, AdminPayment{Payment: p, HouseholdID: r.HouseholdID, HouseholdNo: r.HouseholdNo, HeadName: r.HeadName,
+			RegionCode: r.RegionCode, BatchNo: r.BatchNo, CardLast4: r.CardLast4})
 	}
 	return out, next, nil
 }
