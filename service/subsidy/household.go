@@ -93,18 +93,24 @@ func (s *Service) Year(ctx context.Context, scope model.Scope, householdID int64
 }
 
 func (s *Service) yearOn(ctx context.Context, scope model.Scope, householdID int64, year int, today model.Date) (YearView, error) {
-	years, err := s.years(ctx, scope, householdID, today)
+	items, first, last, err := s.payments(ctx, scope, householdID, year, today)
 	if err != nil {
 		return YearView{}, err
 	}
-	if year > years[0] || year < years[len(years)-1] {
-		return YearView{}, apperr.BadInput("year_out_of_range",
-			fmt.Sprintf("只能查询 %d 年至 %d 年的补贴记录", years[len(years)-1], years[0])).
-			WithDetails(map[string]any{"years": years})
-	}
-	items, err := s.payments(ctx, householdID, year, today)
-	if err != nil {
-		return YearView{}, err
+	var years []int
+	if len(items) > 0 {
+		// Rows came back: the household is in scope and the year within its span.
+		years = yearSpan(first, last, today)
+	} else {
+		// None: out of scope, out of range, or a year without payments. Ask.
+		if years, err = s.years(ctx, scope, householdID, today); err != nil {
+			return YearView{}, err
+		}
+		if year > years[0] || year < years[len(years)-1] {
+			return YearView{}, apperr.BadInput("year_out_of_range",
+				fmt.Sprintf("只能查询 %d 年至 %d 年的补贴记录", years[len(years)-1], years[0])).
+				WithDetails(map[string]any{"years": years})
+		}
 	}
 	v := YearView{Year: year, Today: today, GraceDays: s.o.GraceDays, Items: items, Years: years}
 	v.Counts, v.PaidFen, v.Totals = tally(items)
@@ -130,18 +136,24 @@ func (s *Service) years(ctx context.Context, scope model.Scope, householdID int6
 	if len(span) == 0 {
 		return nil, apperr.Missing("户")
 	}
+	return yearSpan(span[0].FirstDue, span[0].LastDue, today), nil
+}
+
+// yearSpan lists, newest first, the years from the first due date (or this
+// year) to the last (or next year).
+func yearSpan(first, last, today model.Date) []int {
 	lo, hi := today.Year, today.Year+1
-	if f := span[0].FirstDue; !f.IsZero() && f.Year < lo {
-		lo = f.Year
+	if !first.IsZero() && first.Year < lo {
+		lo = first.Year
 	}
-	if l := span[0].LastDue; !l.IsZero() && l.Year > hi {
-		hi = l.Year
+	if !last.IsZero() && last.Year > hi {
+		hi = last.Year
 	}
 	out := make([]int, 0, hi-lo+1)
 	for y := hi; y >= lo; y-- {
 		out = append(out, y)
 	}
-	return out, nil
+	return out
 }
 
 type paymentRow struct {
@@ -152,31 +164,40 @@ type paymentRow struct {
 	MemberName   string
 	OpenReportID int64
 	ReportStatus string
+	FirstDue     model.Date
+	LastDue      model.Date
 }
 
 // payments loads a household's payments due in year, newest first, each
-// with the report open on it (at most one: reports.open_key is unique).
-func (s *Service) payments(ctx context.Context, householdID int64, year int, today model.Date) ([]Payment, error) {
+// with the report open on it (at most one: reports.open_key is unique), and
+// the household's first and last due dates, in one query: the household's
+// row is joined under the scope, and the span is a derived table read once.
+func (s *Service) payments(ctx context.Context, scope model.Scope, householdID int64, year int, today model.Date) ([]Payment, model.Date, model.Date, error) {
 	from := model.Date{Year: year, Month: 1, Day: 1}
 	to := model.Date{Year: year + 1, Month: 1, Day: 1}
 	var rows []paymentRow
-	err := s.db.WithContext(ctx).Table("payments AS p").
+	q := s.db.WithContext(ctx).Table("payments AS p").
 		Select("p.*, COALESCE(i.name, '') AS item_name, COALESCE(i.department, '') AS department, "+
 			"COALESCE(i.sort_order, 0) AS sort_order, COALESCE(m.name, '') AS member_name, "+
-			"COALESCE(r.id, 0) AS open_report_id, COALESCE(r.status, '') AS report_status").
+			"COALESCE(r.id, 0) AS open_report_id, COALESCE(r.status, '') AS report_status, "+
+			"span.first_due AS first_due, span.last_due AS last_due").
+		Joins("JOIN households h ON h.id = p.household_id").
+		Joins("CROSS JOIN (SELECT MIN(due_date) AS first_due, MAX(due_date) AS last_due FROM payments WHERE household_id = ?) span", householdID).
 		Joins("LEFT JOIN subsidy_items i ON i.code = p.item_code").
 		Joins("LEFT JOIN members m ON m.id = p.member_id AND p.member_id <> 0").
 		Joins("LEFT JOIN reports r ON r.payment_id = p.id AND r.open_key IS NOT NULL").
-		Where("p.household_id = ? AND p.due_date >= ? AND p.due_date < ?", householdID, from, to).
-		Order("p.due_date DESC, p.id DESC").Scan(&rows).Error
-	if err != nil {
-		return nil, err
+		Where("p.household_id = ? AND p.due_date >= ? AND p.due_date < ?", householdID, from, to)
+	if err := scope.Households(q, "h.id", "h.region_code").Order("p.due_date DESC, p.id DESC").Scan(&rows).Error; err != nil {
+		return nil, model.Date{}, model.Date{}, err
 	}
 	out := make([]Payment, len(rows))
 	for i, r := range rows {
 		out[i] = s.view(r, today)
 	}
-	return out, nil
+	if len(rows) == 0 {
+		return out, model.Date{}, model.Date{}, nil
+	}
+	return out, rows[0].FirstDue, rows[0].LastDue, nil
 }
 
 func (s *Service) view(r paymentRow, today model.Date) Payment {
