@@ -55,6 +55,9 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{env: map[string]string{"XB_PII_KEYS": "k1:" + key32 + ",k1:" + key32}, key: "XB_PII_KEYS"},
 		{env: map[string]string{"XB_ENV": "production"}, key: "XB_PII_KEYS"},
 		{env: map[string]string{"XB_DEMO": "maybe"}, key: "XB_DEMO"},
+		{env: map[string]string{"XB_PAYMENT_GRACE_DAYS": "-1"}, key: "XB_PAYMENT_GRACE_DAYS"},
+		{env: map[string]string{"XB_SUBSIDY_CACHE_TTL": "-1m"}, key: "XB_SUBSIDY_CACHE_TTL"},
+		{env: map[string]string{"XB_SUBSIDY_CACHE_TTL": "48h"}, key: "XB_SUBSIDY_CACHE_TTL"},
 		{file: "http_adr: \":1\"\n", key: "http_adr"},
 		{file: "shutdown_timeout: [1, 2\n", key: "--config"},
 	}
