@@ -23,6 +23,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"sync"
 	"time"
 
@@ -188,6 +189,7 @@ func bench(ctx context.Context, o options) error {
 	}
 	bareReq := func(*rand.Rand) (request, bool) { return request{url: bareURL + "/bare"}, true }
 
+	loadBefore := loadAverage()
 	log.Printf("warming up")
 	run(ctx, client, "warm-up", o.workers, 3*time.Second, bareReq)
 	if o.cpuProfile != "" {
@@ -221,8 +223,9 @@ func bench(ctx context.Context, o options) error {
 	}
 
 	bareRPS := (bare1.rps() + bare2.rps()) / 2
-	fmt.Printf("\n%d households, %d payments, %d signed in; %d concurrent clients over loopback; GOMAXPROCS %d\n\n",
-		o.households, payments, len(tokens), o.workers, runtime.GOMAXPROCS(0))
+	fmt.Printf("\n%d households, %d payments, %d signed in; %d concurrent clients over loopback; GOMAXPROCS %d; "+
+		"load average %s before, %s after (other processes share the cores)\n\n",
+		o.households, payments, len(tokens), o.workers, runtime.GOMAXPROCS(0), loadBefore, loadAverage())
 	fmt.Println("| phase | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms | bytes |")
 	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, r := range results {
@@ -238,4 +241,18 @@ func bench(ctx context.Context, o options) error {
 		fmt.Printf("| `%s` | %.1f | %d | %d |\n", a.what, ms(a.took), a.items, a.total)
 	}
 	return nil
+}
+
+// loadAverage is the one-minute load average, to say how busy the machine
+// was while it was measured.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
 }
