@@ -1,6 +1,7 @@
 package subsidy
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -13,38 +14,72 @@ import (
 	"github.com/xiangbang/xiangbang/service/kv"
 )
 
-// The cache of a household's year view. A view is stored under a key that
-// carries the household's current generation, the year and today's date:
+// The cache of a household's year view. A view is stored under
 //
-//	subsidy:v1:<household>:<generation>:<year>:<YYYY-MM-DD>
+//	subsidy:v2:<household>:<year>:<YYYY-MM-DD>
 //
-// InvalidateHousehold gives the household a new random generation, so every
-// cached year of it is unreachable at once, whichever years exist. Because
-// a reader takes the generation before it reads the database, a reader that
-// raced with a change writes its (old) view under the old generation, where
-// nobody looks: a stale view is never served after InvalidateHousehold
-// returns. Today's date in the key makes "overdue" turn over at midnight.
-const cacheVersion = "v1"
+// as "<generation>\n<JSON>", where the generation is the household's at the
+// time the view was read from the database (subsidy:gen:<household>, "0"
+// when it has none). A view counts only while its generation is the
+// household's current one. InvalidateHousehold gives the household a new
+// random generation, so every cached year of it is dead at once, whichever
+// years exist; and because a reader takes the generation before it reads
+// the database, a reader that raced with a change stores its (old) view
+// under the old generation, where it never counts: a stale view is never
+// served after InvalidateHousehold returns. Today's date in the key makes
+// "overdue" turn over at midnight. Stores that can (Redis, memory) fetch the
+// generation and the view in one round trip.
+const cacheVersion = "v2"
 
 func genKey(householdID int64) string { return fmt.Sprintf("subsidy:gen:%d", householdID) }
 
-func viewKey(householdID int64, gen string, year int, today model.Date) string {
-	return fmt.Sprintf("subsidy:%s:%d:%s:%d:%s", cacheVersion, householdID, gen, year, today)
+func viewKey(householdID int64, year int, today model.Date) string {
+	return fmt.Sprintf("subsidy:%s:%d:%d:%s", cacheVersion, householdID, year, today)
 }
 
-// genTTL outlives every view written under the generation it replaces: a
-// generation that expires falls back to "0", and by then every view cached
-// under "0" before the change has expired too.
+// noGeneration is a household's generation before its first change. A
+// generation that expires falls back to it; genTTL makes sure that by then
+// every view stored under "0" before the change has expired too.
+const noGeneration = "0"
+
+// genTTL outlives every view stored under the generation it replaces.
 func (s *Service) genTTL() time.Duration { return 2*s.o.CacheTTL + time.Minute }
 
-// generation returns the household's current cache generation ("0" when it
-// has none).
-func (s *Service) generation(ctx context.Context, householdID int64) (string, error) {
-	b, err := s.kv.Get(ctx, genKey(householdID))
-	if errors.Is(err, kv.ErrMiss) {
-		return "0", nil
+// multiGetter is a store that reads several keys in one round trip
+// (kv.Redis and kv.Memory are).
+type multiGetter interface {
+	MGet(ctx context.Context, keys ...string) ([][]byte, error)
+}
+
+// cached returns the household's current generation and the cached view
+// of the year when it is of that generation (nil otherwise).
+func (s *Service) cached(ctx context.Context, householdID int64, year int, today model.Date) (string, []byte, error) {
+	gk, vk := genKey(householdID), viewKey(householdID, year, today)
+	var gen, val []byte
+	if mg, ok := s.kv.(multiGetter); ok {
+		vals, err := mg.MGet(ctx, gk, vk)
+		if err != nil {
+			return "", nil, err
+		}
+		gen, val = vals[0], vals[1]
+	} else {
+		var err error
+		if gen, err = s.kv.Get(ctx, gk); err != nil && !errors.Is(err, kv.ErrMiss) {
+			return "", nil, err
+		}
+		if val, err = s.kv.Get(ctx, vk); err != nil && !errors.Is(err, kv.ErrMiss) {
+			return "", nil, err
+		}
 	}
-	return string(b), err
+	current := noGeneration
+	if gen != nil {
+		current = string(gen)
+	}
+	g, body, ok := bytes.Cut(val, []byte{'\n'})
+	if !ok || string(g) != current {
+		return current, nil, nil
+	}
+	return current, body, nil
 }
 
 // InvalidateHousehold drops every cached view of the households' payments.
@@ -70,42 +105,33 @@ func (s *Service) InvalidateHousehold(ctx context.Context, householdIDs ...int64
 // cache key carries no scope). A cache that fails is logged and bypassed:
 // the answer comes from the database.
 func (s *Service) YearJSON(ctx context.Context, scope model.Scope, householdID int64, year int) ([]byte, error) {
-	cacheable := s.o.CacheTTL > 0 && scope.Kind == model.ScopeHousehold && scope.HouseholdID == householdID
-	if !cacheable {
-		v, err := s.Year(ctx, scope, householdID, year)
-		if err != nil {
-			return nil, err
-		}
-		return json.Marshal(v)
-	}
 	today := s.Today()
-	gen, err := s.generation(ctx, householdID)
-	var key string
-	if err == nil {
-		key = viewKey(householdID, gen, year, today)
-		b, err := s.kv.Get(ctx, key)
-		if err == nil {
-			return b, nil
+	cacheable := s.o.CacheTTL > 0 && scope.Kind == model.ScopeHousehold && scope.HouseholdID == householdID
+	gen := ""
+	if cacheable {
+		g, body, err := s.cached(ctx, householdID, year, today)
+		if err != nil {
+			s.o.Logger.WarnContext(ctx, "subsidy cache unreadable; reading the database", "err", err)
+		} else if body != nil {
+			return body, nil
+		} else {
+			gen = g // taken before the database is read: see the comment at the top
 		}
-		if !errors.Is(err, kv.ErrMiss) {
-			s.o.Logger.WarnContext(ctx, "subsidy cache read failed; reading the database", "err", err)
-			key = ""
-		}
-	} else {
-		s.o.Logger.WarnContext(ctx, "subsidy cache generation unreadable; reading the database", "err", err)
 	}
 	v, err := s.yearOn(ctx, scope, householdID, year, today)
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(v)
+	body, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	if key != "" {
-		if err := s.kv.Set(ctx, key, b, s.o.CacheTTL); err != nil {
+	if gen != "" {
+		val := make([]byte, 0, len(gen)+1+len(body))
+		val = append(append(append(val, gen...), '\n'), body...)
+		if err := s.kv.Set(ctx, viewKey(householdID, year, today), val, s.o.CacheTTL); err != nil {
 			s.o.Logger.WarnContext(ctx, "subsidy cache write failed", "err", err)
 		}
 	}
-	return b, nil
+	return body, nil
 }
