@@ -22,6 +22,17 @@ type result struct {
 	bytes    int64
 }
 
+// add merges another run of the same phase into r.
+func (r result) add(o result) result {
+	r.requests += o.requests
+	r.errors += o.errors
+	r.elapsed += o.elapsed
+	r.bytes += o.bytes
+	r.lat = append(r.lat, o.lat...)
+	slices.Sort(r.lat)
+	return r
+}
+
 func (r result) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
 
 func (r result) pct(p float64) time.Duration {

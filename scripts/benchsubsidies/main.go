@@ -44,6 +44,7 @@ type options struct {
 	duration       time.Duration
 	keep           bool
 	cpuProfile     string
+	rounds         int
 	reuse          string
 }
 
@@ -55,7 +56,8 @@ func main() {
 	flag.IntVar(&o.perHousehold, "payments", 20, "payments per household (one a month from 2025-05)")
 	flag.IntVar(&o.tokens, "tokens", 20000, "households signed in, chosen at random; requests pick among them")
 	flag.IntVar(&o.workers, "c", 16, "concurrent clients")
-	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each timed phase")
+	flag.DurationVar(&o.duration, "duration", 20*time.Second, "length of each timed phase (the bare and cached phases in -rounds turns)")
+	flag.IntVar(&o.rounds, "rounds", 10, "turns the bare route and the cached route take")
 	flag.BoolVar(&o.keep, "keep", false, "keep the database afterwards")
 	flag.StringVar(&o.reuse, "reuse", "", "measure an existing database (made by an earlier run with -keep) instead of generating one")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed phases to this file")
@@ -192,6 +194,8 @@ func bench(ctx context.Context, o options) error {
 	loadBefore := loadAverage()
 	log.Printf("warming up")
 	run(ctx, client, "warm-up", o.workers, 3*time.Second, bareReq)
+	log.Printf("phase: first request of each signed-in household")
+	cold := run(ctx, client, "subsidies, first request of each household (cache and sign-in cold)", o.workers, time.Hour, firstTouch)
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
 		if err != nil {
@@ -201,18 +205,19 @@ func bench(ctx context.Context, o options) error {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	var results []result
-	phase := func(name string, d time.Duration, next func(*rand.Rand) (request, bool)) result {
-		log.Printf("phase: %s", name)
-		r := run(ctx, client, name, o.workers, d, next)
-		results = append(results, r)
-		return r
+	// The bare route and the cached route take turns in short slices, so a
+	// change in what else runs on the machine falls on both alike.
+	bareAll := result{name: "bare gin route, fixed body"}
+	warm := result{name: "subsidies, random households, Redis cache on"}
+	slice := o.duration / time.Duration(o.rounds)
+	for i := range o.rounds {
+		log.Printf("round %d of %d: bare route, then subsidies", i+1, o.rounds)
+		bareAll = bareAll.add(run(ctx, client, bareAll.name, o.workers, slice, bareReq))
+		warm = warm.add(run(ctx, client, warm.name, o.workers, slice, random(cachedURL)))
 	}
-	bare1 := phase("bare gin route, fixed body", o.duration, bareReq)
-	cold := phase("subsidies, first request of each household (cache and sign-in cold)", time.Hour, firstTouch)
-	warm := phase("subsidies, random households, Redis cache on", o.duration, random(cachedURL))
-	phase("subsidies, random households, cache off (MariaDB every time)", o.duration, random(uncachedURL))
-	bare2 := phase("bare gin route, fixed body (again)", o.duration, bareReq)
+	log.Printf("phase: cache off")
+	uncachedRes := run(ctx, client, "subsidies, random households, cache off (MariaDB every time)", o.workers, o.duration, random(uncachedURL))
+	results := []result{bareAll, warm, cold, uncachedRes}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -222,7 +227,7 @@ func bench(ctx context.Context, o options) error {
 		return err
 	}
 
-	bareRPS := (bare1.rps() + bare2.rps()) / 2
+	bareRPS := bareAll.rps()
 	fmt.Printf("\n%d households, %d payments, %d signed in; %d concurrent clients over loopback; GOMAXPROCS %d; "+
 		"load average %s before, %s after (other processes share the cores)\n\n",
 		o.households, payments, len(tokens), o.workers, runtime.GOMAXPROCS(0), loadBefore, loadAverage())
