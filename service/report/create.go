@@ -31,6 +31,8 @@ type RiskReportInput struct {
 	ReporterRelation string  `json:"reporter_relation"`
 }
 
+var errNotHousehold = apperr.New(apperr.Forbidden, "forbidden", "您的身份不能使用此功能")
+
 // newCase is what both kinds of report have in common when filed.
 type newCase struct {
 	report    model.Report
@@ -52,6 +54,9 @@ func (e errAlreadyOpen) Error() string {
 // payment outside the caller's household is 404; a second report while one
 // is open is 409 carrying the open one.
 func (s *Service) FilePaymentReport(ctx context.Context, p auth.Principal, paymentID int64, in PaymentReportInput) (View, error) {
+	if p.Role != auth.RoleHousehold {
+		return View{}, errNotHousehold
+	}
 	if _, ok := kindLabel(PaymentKinds, in.Kind); !ok {
 		return View{}, ErrBadPaymentKind
 	}
@@ -132,7 +137,7 @@ func (s *Service) FileRiskReport(ctx context.Context, p auth.Principal, in RiskR
 			rep.ReporterUserID = &p.UserID
 		}
 	default:
-		return View{}, apperr.New(apperr.Forbidden, "forbidden", "您的身份不能使用此功能")
+		return View{}, errNotHousehold
 	}
 	var id int64
 	err = s.db.Tx(ctx, func(tx *model.DB) error {
