@@ -66,10 +66,11 @@ type Config struct {
 	Worker    bool `env:"XB_WORKER" yaml:"worker" default:"true" help:"serve also runs the push worker"`
 	Scheduler bool `env:"XB_SCHEDULER" yaml:"scheduler" default:"true" help:"serve also takes part in scheduler leader election"`
 
-	PaymentGraceDays int           `env:"XB_PAYMENT_GRACE_DAYS" yaml:"payment_grace_days" default:"5" help:"days after the due date before an unpaid payment counts as overdue"`
-	PolicyFile       string        `env:"XB_POLICY_FILE" yaml:"policy_file" default:"" help:"YAML of per-region thresholds and visit periods; empty uses the shipped defaults"`
-	SubsidyItemsFile string        `env:"XB_SUBSIDY_ITEMS_FILE" yaml:"subsidy_items_file" default:"" help:"YAML subsidy item catalogue; empty uses the shipped one"`
-	SubsidyCacheTTL  time.Duration `env:"XB_SUBSIDY_CACHE_TTL" yaml:"subsidy_cache_ttl" default:"10m" help:"how long a household's payment summary is cached (every change to its payments clears it at once)"`
+	PaymentGraceDays  int           `env:"XB_PAYMENT_GRACE_DAYS" yaml:"payment_grace_days" default:"5" help:"days after the due date before an unpaid payment counts as overdue"`
+	PolicyFile        string        `env:"XB_POLICY_FILE" yaml:"policy_file" default:"" help:"YAML of per-region thresholds and visit periods; empty uses the shipped defaults"`
+	SubsidyItemsFile  string        `env:"XB_SUBSIDY_ITEMS_FILE" yaml:"subsidy_items_file" default:"" help:"YAML subsidy item catalogue; empty uses the shipped one"`
+	SubsidyCacheTTL   time.Duration `env:"XB_SUBSIDY_CACHE_TTL" yaml:"subsidy_cache_ttl" default:"10m" help:"how long a household's payment summary is cached (every change to its payments clears it at once)"`
+	SubsidyLocalCache Bytes         `env:"XB_SUBSIDY_LOCAL_CACHE" yaml:"subsidy_local_cache" default:"128MiB" help:"memory for payment summaries kept in each instance in front of Redis (kept right by Redis pub/sub); 0 turns it off"`
 }
 
 // Production reports whether the program runs as a real deployment, where

@@ -133,6 +133,9 @@ func (c *Config) Validate() error {
 	if c.SubsidyCacheTTL < 0 || c.SubsidyCacheTTL > 24*time.Hour {
 		bad("XB_SUBSIDY_CACHE_TTL", "must be between 0 (no cache) and 24h")
 	}
+	if c.SubsidyLocalCache < 0 || c.SubsidyLocalCache > 16<<30 {
+		bad("XB_SUBSIDY_LOCAL_CACHE", "must be between 0 (off) and 16GiB")
+	}
 	return errors.Join(errs...)
 }
 

@@ -49,6 +49,8 @@ func (s *Server) householdSubsidies(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "private, no-cache")
+	// The body is whole already: saying its length sends it in one piece, not chunked.
+	c.Header("Content-Length", strconv.Itoa(len(body)))
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
 

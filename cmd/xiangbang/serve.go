@@ -109,7 +109,8 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		return nil, nil, err
 	}
 	subsidies, err := subsidy.New(a.db, a.kv, auditLog, subsidy.Options{
-		GraceDays: a.cfg.PaymentGraceDays, CacheTTL: a.cfg.SubsidyCacheTTL, Location: a.cfg.Location(), Logger: a.log,
+		GraceDays: a.cfg.PaymentGraceDays, CacheTTL: a.cfg.SubsidyCacheTTL, LocalCacheBytes: int(a.cfg.SubsidyLocalCache),
+		Location: a.cfg.Location(), Logger: a.log,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -134,7 +135,8 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          nil,
 	}
-	return srv, nil, nil
+	loops := []loop{{name: "subsidy cache invalidations", run: subsidies.Listen}}
+	return srv, loops, nil
 }
 
 // serveUntilDone serves until ctx is cancelled (SIGINT/SIGTERM), then lets

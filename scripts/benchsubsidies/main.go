@@ -45,6 +45,7 @@ type options struct {
 	keep           bool
 	cpuProfile     string
 	rounds         int
+	localCache     int
 	reuse          string
 }
 
@@ -58,6 +59,7 @@ func main() {
 	flag.IntVar(&o.workers, "c", 16, "concurrent clients")
 	flag.DurationVar(&o.duration, "duration", 20*time.Second, "length of each timed phase (the bare and cached phases in -rounds turns)")
 	flag.IntVar(&o.rounds, "rounds", 10, "turns the bare route and the cached route take")
+	flag.IntVar(&o.localCache, "local", int(config.Default().SubsidyLocalCache), "bytes of the in-process cache in front of Redis (XB_SUBSIDY_LOCAL_CACHE); 0 for Redis alone")
 	flag.BoolVar(&o.keep, "keep", false, "keep the database afterwards")
 	flag.StringVar(&o.reuse, "reuse", "", "measure an existing database (made by an earlier run with -keep) instead of generating one")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed phases to this file")
@@ -137,11 +139,11 @@ func bench(ctx context.Context, o options) error {
 
 	secret := make([]byte, 32)
 	crand.Read(secret)
-	cached, authSvc, err := server(db, store, secret, 10*time.Minute)
+	cached, authSvc, err := server(ctx, db, store, secret, 10*time.Minute, o.localCache)
 	if err != nil {
 		return err
 	}
-	uncached, _, err := server(db, store, secret, 0)
+	uncached, _, err := server(ctx, db, store, secret, 0, 0)
 	if err != nil {
 		return err
 	}
@@ -208,7 +210,7 @@ func bench(ctx context.Context, o options) error {
 	// The bare route and the cached route take turns in short slices, so a
 	// change in what else runs on the machine falls on both alike.
 	bareAll := result{name: "bare gin route, fixed body"}
-	warm := result{name: "subsidies, random households, Redis cache on"}
+	warm := result{name: "subsidies, random households, cache on (local + Redis)"}
 	slice := o.duration / time.Duration(o.rounds)
 	for i := range o.rounds {
 		log.Printf("round %d of %d: bare route, then subsidies", i+1, o.rounds)

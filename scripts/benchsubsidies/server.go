@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,9 +31,11 @@ import (
 	"github.com/xiangbang/xiangbang/service/subsidy"
 )
 
-// server builds the real router on the database and kv store; cacheTTL 0
-// turns the household summary cache off.
-func server(db *model.DB, store kv.Store, secret []byte, cacheTTL time.Duration) (http.Handler, *auth.Service, error) {
+// server builds the real router on the database and kv store, as serve
+// does, and starts the cache's invalidation listener until ctx ends;
+// cacheTTL 0 turns the household summary cache off, localCache sizes its
+// in-process first level.
+func server(ctx context.Context, db *model.DB, store kv.Store, secret []byte, cacheTTL time.Duration, localCache int) (http.Handler, *auth.Service, error) {
 	gin.SetMode(gin.ReleaseMode)
 	cfg := config.Default()
 	cfg.SubsidyCacheTTL = cacheTTL
@@ -62,10 +65,12 @@ func server(db *model.DB, store kv.Store, secret []byte, cacheTTL time.Duration)
 		return nil, nil, err
 	}
 	subsidies, err := subsidy.New(db, store, auditLog, subsidy.Options{GraceDays: cfg.PaymentGraceDays, CacheTTL: cfg.SubsidyCacheTTL,
-		Location: cfg.Location(), Logger: quiet})
+		LocalCacheBytes: localCache,
+		Location:        cfg.Location(), Logger: quiet})
 	if err != nil {
 		return nil, nil, err
 	}
+	go subsidies.Listen(ctx)
 	reports, err := report.New(db, subsidies, auditLog, report.Options{Policy: config.DefaultPolicy(), Location: cfg.Location(), Logger: quiet})
 	if err != nil {
 		return nil, nil, err
@@ -80,7 +85,11 @@ func bare(size int) http.Handler {
 	e := gin.New()
 	pad := max(size-len(`{"pad":""}`), 0)
 	body := []byte(`{"pad":"` + strings.Repeat("x", pad) + `"}`)
-	e.GET("/bare", func(c *gin.Context) { c.Data(http.StatusOK, "application/json; charset=utf-8", body) })
+	length := strconv.Itoa(len(body))
+	e.GET("/bare", func(c *gin.Context) {
+		c.Header("Content-Length", length) // as the subsidies route does
+		c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	})
 	return e
 }
 

@@ -24,6 +24,11 @@ type Options struct {
 	// CacheTTL bounds how long a household's year view is cached; 0 turns
 	// the cache off. Changes clear it at once (InvalidateHousehold).
 	CacheTTL time.Duration
+	// LocalCacheBytes bounds the first level of the cache, in this process
+	// (XB_SUBSIDY_LOCAL_CACHE); 0 turns it off. It is used only with a
+	// shared store that broadcasts invalidations (Redis), and only while
+	// Listen runs.
+	LocalCacheBytes int
 	// Location is the zone "today" is judged in (XB_TIMEZONE).
 	Location *time.Location
 	Now      func() time.Time
@@ -36,6 +41,9 @@ type Service struct {
 	kv    kv.Store
 	audit *audit.Log
 	o     Options
+	// local is the in-process first level of the view cache; nil when off.
+	local *localCache
+	bc    broadcaster
 }
 
 // New builds the service.
@@ -43,8 +51,8 @@ func New(db *model.DB, store kv.Store, auditLog *audit.Log, o Options) (*Service
 	if db == nil || store == nil || auditLog == nil {
 		return nil, errors.New("subsidy: New needs a database, a kv store and the audit log")
 	}
-	if o.GraceDays < 0 || o.CacheTTL < 0 {
-		return nil, errors.New("subsidy: grace days and cache TTL must not be negative")
+	if o.GraceDays < 0 || o.CacheTTL < 0 || o.LocalCacheBytes < 0 {
+		return nil, errors.New("subsidy: grace days, cache TTL and local cache size must not be negative")
 	}
 	if o.Location == nil {
 		return nil, errors.New("subsidy: Options.Location is required")
@@ -55,7 +63,14 @@ func New(db *model.DB, store kv.Store, auditLog *audit.Log, o Options) (*Service
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Service{db: db, kv: store, audit: auditLog, o: o}, nil
+	s := &Service{db: db, kv: store, audit: auditLog, o: o}
+	if bc, ok := store.(broadcaster); ok && o.CacheTTL > 0 {
+		s.bc = bc
+		if o.LocalCacheBytes > 0 {
+			s.local = newLocalCache(o.LocalCacheBytes, o.CacheTTL, o.Now)
+		}
+	}
+	return s, nil
 }
 
 // Today is the date in the deployment's zone, the day statuses are judged on.
