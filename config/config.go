@@ -86,9 +86,11 @@ type Config struct {
 	PushOverdueAt     string        `env:"XB_PUSH_OVERDUE_AT" yaml:"push_overdue_at" default:"09:00" help:"local time of the daily overdue-payment notices to cadres and officials"`
 	PushPaymentScan   time.Duration `env:"XB_PUSH_PAYMENT_SCAN" yaml:"push_payment_scan" default:"5m" help:"how often payments newly paid or failed are looked for and told to the household"`
 
-	PaymentGraceDays int    `env:"XB_PAYMENT_GRACE_DAYS" yaml:"payment_grace_days" default:"5" help:"days after the due date before an unpaid payment counts as overdue"`
-	PolicyFile       string `env:"XB_POLICY_FILE" yaml:"policy_file" default:"" help:"YAML of per-region thresholds and visit periods; empty uses the shipped defaults"`
-	SubsidyItemsFile string `env:"XB_SUBSIDY_ITEMS_FILE" yaml:"subsidy_items_file" default:"" help:"YAML subsidy item catalogue; empty uses the shipped one"`
+	PaymentGraceDays  int           `env:"XB_PAYMENT_GRACE_DAYS" yaml:"payment_grace_days" default:"5" help:"days after the due date before an unpaid payment counts as overdue"`
+	PolicyFile        string        `env:"XB_POLICY_FILE" yaml:"policy_file" default:"" help:"YAML of per-region thresholds and visit periods; empty uses the shipped defaults"`
+	SubsidyItemsFile  string        `env:"XB_SUBSIDY_ITEMS_FILE" yaml:"subsidy_items_file" default:"" help:"YAML subsidy item catalogue; empty uses the shipped one"`
+	SubsidyCacheTTL   time.Duration `env:"XB_SUBSIDY_CACHE_TTL" yaml:"subsidy_cache_ttl" default:"10m" help:"how long a household's payment summary is cached (every change to its payments clears it at once)"`
+	SubsidyLocalCache Bytes         `env:"XB_SUBSIDY_LOCAL_CACHE" yaml:"subsidy_local_cache" default:"128MiB" help:"memory for payment summaries kept in each instance in front of Redis (kept right by Redis pub/sub); 0 turns it off"`
 
 	// Job matching (service/matching): a posting's score for a worker is the weighted mean of seven
 	// fits, each between 0 and 1, shown as 0 to 100. Weights are relative; 0 switches a fit off.

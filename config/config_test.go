@@ -59,6 +59,10 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{env: map[string]string{"XB_WECHAT_CALLBACK_DEADLINE": "10ms"}, key: "XB_WECHAT_CALLBACK_DEADLINE"},
 		{env: map[string]string{"XB_WECHAT_CALLBACK_WINDOW": "1s"}, key: "XB_WECHAT_CALLBACK_WINDOW"},
 		{env: map[string]string{"XB_WECHAT_CALLBACK_MAX_BODY": "8MiB"}, key: "XB_WECHAT_CALLBACK_MAX_BODY"},
+		{env: map[string]string{"XB_PAYMENT_GRACE_DAYS": "-1"}, key: "XB_PAYMENT_GRACE_DAYS"},
+		{env: map[string]string{"XB_SUBSIDY_CACHE_TTL": "-1m"}, key: "XB_SUBSIDY_CACHE_TTL"},
+		{env: map[string]string{"XB_SUBSIDY_CACHE_TTL": "48h"}, key: "XB_SUBSIDY_CACHE_TTL"},
+		{env: map[string]string{"XB_SUBSIDY_LOCAL_CACHE": "lots"}, key: "XB_SUBSIDY_LOCAL_CACHE"},
 		{file: "http_adr: \":1\"\n", key: "http_adr"},
 		{file: "shutdown_timeout: [1, 2\n", key: "--config"},
 	}

@@ -141,6 +141,12 @@ func (c *Config) Validate() error {
 		bad("XB_PAYMENT_GRACE_DAYS", "must be between 0 and 90")
 	}
 	c.validateMatching(bad)
+	if c.SubsidyCacheTTL < 0 || c.SubsidyCacheTTL > 24*time.Hour {
+		bad("XB_SUBSIDY_CACHE_TTL", "must be between 0 (no cache) and 24h")
+	}
+	if c.SubsidyLocalCache < 0 || c.SubsidyLocalCache > 16<<30 {
+		bad("XB_SUBSIDY_LOCAL_CACHE", "must be between 0 (off) and 16GiB")
+	}
 	return errors.Join(errs...)
 }
 

@@ -29,7 +29,9 @@ import (
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/push"
+	"github.com/xiangbang/xiangbang/service/report"
 	"github.com/xiangbang/xiangbang/service/risk"
+	"github.com/xiangbang/xiangbang/service/subsidy"
 	"github.com/xiangbang/xiangbang/service/visits"
 	"github.com/xiangbang/xiangbang/service/wechat"
 	"github.com/xiangbang/xiangbang/service/wechat/wxmock"
@@ -57,6 +59,11 @@ type harness struct {
 	bot    *chatbot.Service
 	jobs   *jobs.Service
 	runner *imports.Runner
+
+	subsidies *subsidy.Service
+	reports   *report.Service
+	// payClock is the subsidy and report services' clock; it starts at harnessNow.
+	payClock *testClock
 	// clock is the time of the callback's timestamp window and the bot's
 	// "today"; real time unless a test sets it.
 	clock *testClock
@@ -79,6 +86,10 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// harnessNow is Monday 2026-11-23 10:00 in Shanghai: the subsidy and
+// report tests' fixed "now".
+var harnessNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
 
 // testClock is real time until set.
 type testClock struct {
@@ -201,15 +212,27 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	payClock := &testClock{at: harnessNow}
+	subsidies, err := subsidy.New(db, store, auditLog, subsidy.Options{GraceDays: cfg.PaymentGraceDays,
+		CacheTTL: cfg.SubsidyCacheTTL, Location: cfg.Location(), Logger: logger, Now: payClock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports, err := report.New(db, subsidies, auditLog, report.Options{Policy: config.DefaultPolicy(), Location: cfg.Location(),
+		Logger: logger, Now: payClock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Deps{Config: cfg, Logger: logger, DB: db, KV: store,
 		Registry: NewRegistry(), Auth: a, Audit: auditLog, Photos: photos, Visits: visitSvc, Risk: riskSvc, Subscriptions: subs,
 		WeChat: wx, Chatbot: bot, Jobs: jobBoard, Employment: work, Imports: runner, Exports: exportSvc,
-		Console: consoleSvc, WXMock: demoMock})
+		Console: consoleSvc, WXMock: demoMock, Subsidies: subsidies, Reports: reports})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &harness{t: t, db: db, cfg: cfg, srv: srv, auth: a, fx: modeltest.NewFixtures(t, db), kv: store, logBuf: logBuf,
-		wx: wx, mock: mock, bot: bot, clock: clock, jobs: jobBoard, runner: runner}
+		wx: wx, mock: mock, bot: bot, clock: clock, jobs: jobBoard, runner: runner,
+		subsidies: subsidies, reports: reports, payClock: payClock}
 }
 
 // do sends a request; body is JSON-encoded unless it is already []byte or a

@@ -27,7 +27,9 @@ import (
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/push"
+	"github.com/xiangbang/xiangbang/service/report"
 	"github.com/xiangbang/xiangbang/service/risk"
+	"github.com/xiangbang/xiangbang/service/subsidy"
 	"github.com/xiangbang/xiangbang/service/visits"
 	"github.com/xiangbang/xiangbang/service/wechat"
 	"github.com/xiangbang/xiangbang/service/wechat/wxmock"
@@ -54,6 +56,8 @@ type Deps struct {
 	Imports       *imports.Runner
 	Exports       *exports.Service
 	Console       *console.Service
+	Subsidies     *subsidy.Service
+	Reports       *report.Service
 	// WXMock is the in-process stand-in for WeChat when the server runs the
 	// demo without any AppID; nil otherwise. The console shows what it got.
 	WXMock *wxmock.Server
@@ -70,7 +74,7 @@ func (d Deps) check() error {
 		{"Visits", d.Visits != nil}, {"Risk", d.Risk != nil}, {"Subscriptions", d.Subscriptions != nil},
 		{"WeChat", d.WeChat != nil}, {"Chatbot", d.Chatbot != nil}, {"Jobs", d.Jobs != nil},
 		{"Employment", d.Employment != nil}, {"Imports", d.Imports != nil}, {"Exports", d.Exports != nil},
-		{"Console", d.Console != nil},
+		{"Console", d.Console != nil}, {"Subsidies", d.Subsidies != nil}, {"Reports", d.Reports != nil},
 	}
 	var missing []string
 	for _, p := range present {
@@ -128,6 +132,7 @@ func New(d Deps) (*Server, error) {
 	s.jobRoutes(api)
 	s.importRoutes(adm)
 	s.consoleRoutes(adm)
+	s.subsidyRoutes(api)
 	return s, nil
 }
 

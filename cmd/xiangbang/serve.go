@@ -23,7 +23,9 @@ import (
 	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/photo"
 	"github.com/xiangbang/xiangbang/service/push"
+	"github.com/xiangbang/xiangbang/service/report"
 	"github.com/xiangbang/xiangbang/service/risk"
+	"github.com/xiangbang/xiangbang/service/subsidy"
 	"github.com/xiangbang/xiangbang/service/visits"
 )
 
@@ -163,12 +165,24 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	subsidies, err := subsidy.New(a.db, a.kv, a.audit, subsidy.Options{
+		GraceDays: a.cfg.PaymentGraceDays, CacheTTL: a.cfg.SubsidyCacheTTL, LocalCacheBytes: int(a.cfg.SubsidyLocalCache),
+		Location: a.cfg.Location(), Logger: a.log,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	reports, err := report.New(a.db, subsidies, a.audit, report.Options{Policy: a.policy, Location: a.cfg.Location(), Logger: a.log})
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := handlers.New(handlers.Deps{
 		Config: a.cfg, Logger: a.log, DB: a.db, KV: a.kv, Registry: reg, Auth: authSvc, Audit: a.audit, Photos: photos,
 		Visits: visitSvc, Risk: riskSvc, Subscriptions: subs, WeChat: wx, Chatbot: bot,
 		Jobs: jobBoard, Employment: work,
 		Imports: runner, Exports: exportSvc,
 		Console: consoleSvc, WXMock: mock,
+		Subsidies: subsidies, Reports: reports,
 	})
 	if err != nil {
 		return nil, nil, err
@@ -189,6 +203,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          nil,
 	}
+	loops = append(loops, loop{name: "subsidy cache invalidations", run: subsidies.Listen})
 	return srv, loops, nil
 }
 

@@ -91,7 +91,7 @@ function filterForm(spec, query) {
   form.addEventListener('submit', e => {
     e.preventDefault();
     const next = {...query};
-    for (const f of spec.filters) next[f.name] = form.elements[f.name].value.trim();
+    for (const f of spec.filters) next[f.name] = form.elements.namedItem(f.name).value.trim();
     go(spec.path, next);
   });
   return form;
