@@ -127,6 +127,16 @@ func TestAccessMatrix(t *testing.T) {
 		{method: "POST", path: "/api/v1/cadre/households/{household}/income", body: func(*accessWorld, string) any {
 			return map[string]any{"year": time.Now().Year() - 1, "wage_fen": 1000000, "business_fen": 0, "transfer_fen": 0, "property_fen": 0, "household_size": 2}
 		}, own: byRole(401, 403, 403, 201, 403), other: byRole(401, 403, 403, 404, 403)},
+		{method: "GET", path: "/api/v1/subsidies", own: byRole(401, 403, 200, 403, 403)},
+		{method: "POST", path: "/api/v1/subsidies/{payment}/reports", body: func(*accessWorld, string) any {
+			return map[string]any{"kind": "not_received", "text": "还没收到"}
+		}, own: byRole(401, 403, 201, 403, 403), other: byRole(401, 403, 404, 403, 403)},
+		{method: "GET", path: "/api/v1/reports", own: byRole(401, 403, 200, 200, 200)},
+		{method: "POST", path: "/api/v1/risk-reports", body: func(w *accessWorld, side string) any {
+			return map[string]any{"kind": "illness", "text": "住院了", "household_id": w.household[side]}
+		}, // the cadre's case repeats the household's open one of the same kind: 409 with it
+			own: byRole(401, 403, 201, 409, 403), other: byRole(401, 403, 404, 404, 403)},
+		{method: "GET", path: "/api/v1/risk-reports", own: byRole(401, 403, 200, 200, 200)},
 		{method: "GET", path: "/admin/api/households/{household}", own: byRole(401, 403, 403, 403, 200), other: byRole(401, 403, 403, 403, 404)},
 		{method: "GET", path: "/admin/api/households", own: byRole(401, 403, 403, 403, 200)},
 		{method: "GET", path: "/admin/api/audit", own: byRole(401, 403, 403, 403, 200)},

@@ -197,8 +197,19 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	payClock := &testClock{at: harnessNow}
+	subsidies, err := subsidy.New(db, store, auditLog, subsidy.Options{GraceDays: cfg.PaymentGraceDays,
+		CacheTTL: cfg.SubsidyCacheTTL, Location: cfg.Location(), Logger: logger, Now: payClock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports, err := report.New(db, subsidies, auditLog, report.Options{Policy: config.DefaultPolicy(), Location: cfg.Location(),
+		Logger: logger, Now: payClock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
 	importSvc, err := imports.New(imports.Deps{DB: db, Cipher: modeltest.Cipher(t), Audit: auditLog, Items: config.DefaultSubsidyItems(),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, imports.Options{DataDir: t.TempDir(), Location: cfg.Location()})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Payments: subsidies}, imports.Options{DataDir: t.TempDir(), Location: cfg.Location()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,17 +220,6 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	t.Cleanup(runner.Stop)
 	exportSvc, err := exports.New(exports.Deps{DB: db, Audit: auditLog, Policy: config.DefaultPolicy()},
 		exports.Options{GraceDays: cfg.PaymentGraceDays, Location: cfg.Location()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	payClock := &testClock{at: harnessNow}
-	subsidies, err := subsidy.New(db, store, auditLog, subsidy.Options{GraceDays: cfg.PaymentGraceDays,
-		CacheTTL: cfg.SubsidyCacheTTL, Location: cfg.Location(), Logger: logger, Now: payClock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	reports, err := report.New(db, subsidies, auditLog, report.Options{Policy: config.DefaultPolicy(), Location: cfg.Location(),
-		Logger: logger, Now: payClock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/xiangbang/xiangbang/model/pii"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/kv"
+	"github.com/xiangbang/xiangbang/service/subsidy"
 )
 
 // app holds what every subcommand opens: configuration, logger, database,
@@ -34,6 +35,7 @@ type app struct {
 	redis       *redis.Client // nil without Redis
 	cipher      *pii.Cipher
 	audit       *audit.Log
+	subsidies   *subsidy.Service // built once on first use (newSubsidies)
 	tokenSecret []byte
 	closers     []func() error
 }

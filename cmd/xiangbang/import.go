@@ -253,7 +253,13 @@ func (a *app) newImports() (*imports.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return imports.New(imports.Deps{DB: a.db, Cipher: a.cipher, Audit: a.audit, Items: items, Logger: a.log},
+	// Households whose payments an import changes lose their cached
+	// summaries at once, on every instance (through Redis when configured).
+	subsidies, err := a.newSubsidies()
+	if err != nil {
+		return nil, err
+	}
+	return imports.New(imports.Deps{DB: a.db, Cipher: a.cipher, Audit: a.audit, Items: items, Logger: a.log, Payments: subsidies},
 		imports.Options{DataDir: a.cfg.DataDir, Location: a.cfg.Location()})
 }
 

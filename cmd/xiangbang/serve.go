@@ -165,14 +165,11 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	subsidies, err := subsidy.New(a.db, a.kv, a.audit, subsidy.Options{
-		GraceDays: a.cfg.PaymentGraceDays, CacheTTL: a.cfg.SubsidyCacheTTL, LocalCacheBytes: int(a.cfg.SubsidyLocalCache),
-		Location: a.cfg.Location(), Logger: a.log,
-	})
+	subsidies, err := a.newSubsidies()
 	if err != nil {
 		return nil, nil, err
 	}
-	reports, err := report.New(a.db, subsidies, a.audit, report.Options{Policy: a.policy, Location: a.cfg.Location(), Logger: a.log})
+	reports, err := a.newReports(subsidies)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -266,4 +263,23 @@ func (a *app) newRisk() (*risk.Service, error) {
 // newJobs builds the job board and its matching engine.
 func (a *app) newJobs() (*jobs.Service, error) {
 	return jobs.FromConfig(a.cfg, a.db, a.cipher, a.audit, nil)
+}
+
+// newSubsidies is the household payment views and their cache; one per
+// process, so the in-process cache layer is shared by all its users.
+func (a *app) newSubsidies() (*subsidy.Service, error) {
+	if a.subsidies != nil {
+		return a.subsidies, nil
+	}
+	s, err := subsidy.New(a.db, a.kv, a.audit, subsidy.Options{
+		GraceDays: a.cfg.PaymentGraceDays, CacheTTL: a.cfg.SubsidyCacheTTL, LocalCacheBytes: int(a.cfg.SubsidyLocalCache),
+		Location: a.cfg.Location(), Logger: a.log,
+	})
+	a.subsidies = s
+	return s, err
+}
+
+// newReports is 问题反映 and 自主申报.
+func (a *app) newReports(subsidies *subsidy.Service) (*report.Service, error) {
+	return report.New(a.db, subsidies, a.audit, report.Options{Policy: a.policy, Location: a.cfg.Location(), Logger: a.log})
 }

@@ -158,7 +158,17 @@ func (a *app) newScheduler(reg prometheus.Registerer) (*scheduler.Scheduler, err
 		}}); err != nil {
 		return nil, err
 	}
-	//   reminders.RegisterReportDeadlines(s, reports, 15*time.Minute, loc)  // report.Service.EscalateOverdue
+	subsidies, err := a.newSubsidies()
+	if err != nil {
+		return nil, err
+	}
+	reports, err := a.newReports(subsidies)
+	if err != nil {
+		return nil, err
+	}
+	if err := reminders.RegisterReportDeadlines(s, reports, 15*time.Minute, a.cfg.Location()); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

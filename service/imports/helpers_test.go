@@ -47,7 +47,7 @@ type invalidations struct {
 	ids []int64
 }
 
-func (r *invalidations) InvalidateHouseholds(_ context.Context, ids []int64) error {
+func (r *invalidations) InvalidateHousehold(_ context.Context, ids ...int64) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.ids = append(r.ids, ids...)

@@ -247,7 +247,7 @@ func (j *job) flush(fn func(b *batch) error) error {
 			ids = append(ids, id)
 		}
 		sort.Slice(ids, func(a, c int) bool { return ids[a] < ids[c] })
-		if err := j.s.payments.InvalidateHouseholds(j.ctx, ids); err != nil {
+		if err := j.s.payments.InvalidateHousehold(j.ctx, ids...); err != nil {
 			// The rows are written; a stale cached summary expires by itself.
 			j.s.log.Warn("import: payment cache not invalidated", "run", j.runID, "households", len(ids), "err", err)
 		}

@@ -19,7 +19,7 @@ import (
 // cached summaries of them. Batches are written by more than one goroutine
 // at once, so it must be safe for concurrent use.
 type PaymentsChanged interface {
-	InvalidateHouseholds(ctx context.Context, ids []int64) error
+	InvalidateHousehold(ctx context.Context, householdIDs ...int64) error
 }
 
 // Deps are what the service needs; New refuses missing ones except
