@@ -126,9 +126,13 @@ func (s *Seeder) seedUsers(tx *model.DB, sum *Summary) error {
 		return err
 	}
 	sum.Users = len(users)
+	// The demo household keeps a job profile too, so its recommended jobs
+	// show something; then the workers.
+	profileUsers := append([]model.User{users[0]}, users[2:]...)
+	profileMembers := append([]model.Member{head}, workers...)
 	var profiles []model.JobProfile
-	for i, u := range users[2:] {
-		m := workers[i]
+	for i, u := range profileUsers {
+		m := profileMembers[i]
 		skills := jobTemplates[s.rng.IntN(len(jobTemplates))].tags
 		places := []string{"local"}
 		if m.LabourCapacity == model.CapacityFull && s.chance(0.5) {
@@ -153,7 +157,7 @@ func (s *Seeder) seedUsers(tx *model.DB, sum *Summary) error {
 	// The matching index, as the profile service keeps it, so the demo's postings find their workers.
 	var targets []model.JobProfileTarget
 	for i, jp := range profiles {
-		prof, err := matching.ProfileFrom(jp, workers[i].BirthDate.Year)
+		prof, err := matching.ProfileFrom(jp, profileMembers[i].BirthDate.Year)
 		if err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ func (s *Seeder) seedReports(tx *model.DB, sum *Summary) error {
 		} else {
 			r.OpenKey = ptr(fmt.Sprintf("payment:%d", p.ID))
 		}
-		if err := tx.Create(&r).Error; err != nil {
+		if err := s.createReport(tx, &r); err != nil {
 			return err
 		}
 		sum.Reports++
@@ -59,11 +59,32 @@ func (s *Seeder) seedReports(tx *model.DB, sum *Summary) error {
 			FirstDeadline: s.o.Policy.AddWorkingDays(created, d.RiskCheckDays),
 			FinalDeadline: s.o.Policy.AddWorkingDays(created, d.RiskDecideDays),
 			CreatedAt:     created,
+			OpenKey:       ptr(fmt.Sprintf("risk:%d:%s", h.ID, kinds[i])),
 		}
-		if err := tx.Create(&r).Error; err != nil {
+		if err := s.createReport(tx, &r); err != nil {
 			return err
 		}
 		sum.Reports++
 	}
 	return nil
+}
+
+// createReport stores a report with the steps that brought it to its
+// status, as the report service records them.
+func (s *Seeder) createReport(tx *model.DB, r *model.Report) error {
+	if err := tx.Create(r).Error; err != nil {
+		return err
+	}
+	steps := []model.ReportEvent{{ReportID: r.ID, ToStatus: model.ReportOpen, ActorKind: "household",
+		ActorName: s.household(r.HouseholdID).HeadName, Message: ptr(r.Text), CreatedAt: r.CreatedAt}}
+	cadre := "帮扶干部"
+	if r.AcknowledgedAt != nil {
+		steps = append(steps, model.ReportEvent{ReportID: r.ID, FromStatus: model.ReportOpen, ToStatus: model.ReportAcknowledged,
+			ActorKind: "cadre", ActorName: cadre, Message: ptr("已受理，正在与银行核实发放记录。"), CreatedAt: *r.AcknowledgedAt})
+	}
+	if r.ClosedAt != nil {
+		steps = append(steps, model.ReportEvent{ReportID: r.ID, FromStatus: model.ReportAcknowledged, ToStatus: r.Status,
+			ActorKind: "cadre", ActorName: cadre, Message: r.Answer, CreatedAt: *r.ClosedAt})
+	}
+	return tx.Create(&steps).Error
 }
