@@ -126,6 +126,18 @@ func (s *Seeder) seedUsers(tx *model.DB, sum *Summary) error {
 		return err
 	}
 	sum.Users = len(users)
+	// Every demo user has accepted the mini-program's messages for good (as
+	// 政务民生 mini-programs may ask), so the demo's pushes reach wxmock and
+	// show on the console's WeChat page.
+	var consents []model.SubscriptionConsent
+	for _, u := range users {
+		for _, key := range []string{"notice", "payment", "case", "job"} {
+			consents = append(consents, model.SubscriptionConsent{UserID: u.ID, TemplateKey: key, LongTerm: true})
+		}
+	}
+	if err := tx.CreateInBatches(&consents, batchSize).Error; err != nil {
+		return err
+	}
 	// The demo household keeps a job profile too, so its recommended jobs
 	// show something; then the workers.
 	profileUsers := append([]model.User{users[0]}, users[2:]...)
