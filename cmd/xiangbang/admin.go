@@ -39,11 +39,7 @@ func runAdmin(ctx context.Context, args []string) error {
 
 // openForAdmin loads configuration and opens the app with an auth service.
 func openForAdmin(ctx context.Context, cfgPath string) (*app, *auth.Service, error) {
-	cfg, err := loadConfig(cfgPath, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	a, err := openApp(ctx, cfg)
+	a, err := openConfigured(ctx, cfgPath)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -116,11 +112,7 @@ func adminRotateKey(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath, false)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg)
+	a, err := openConfigured(ctx, *cfgPath)
 	if err != nil {
 		return err
 	}

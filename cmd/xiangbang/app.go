@@ -181,3 +181,14 @@ func describeDB(cfg *config.Config) string {
 	}
 	return "sqlite " + filepath.Join(cfg.DataDir, "xiangbang.db")
 }
+
+// openConfigured loads configuration (the --config file, then XB_*
+// variables) and opens the app: what every command but serve and seed
+// starts with.
+func openConfigured(ctx context.Context, cfgPath string) (*app, error) {
+	cfg, err := loadConfig(cfgPath, false)
+	if err != nil {
+		return nil, err
+	}
+	return openApp(ctx, cfg)
+}

@@ -57,16 +57,12 @@ func runImport(ctx context.Context, args []string) error {
 	if _, err := os.Stat(path); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath, false)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg)
+	a, err := openConfigured(ctx, *cfgPath)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	if cfg.AutoMigrate && !*noMigrate {
+	if a.cfg.AutoMigrate && !*noMigrate {
 		if _, err := a.db.Migrate(ctx); err != nil {
 			return err
 		}

@@ -16,11 +16,7 @@ func runMigrate(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath, false)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg)
+	a, err := openConfigured(ctx, *cfgPath)
 	if err != nil {
 		return err
 	}
@@ -30,13 +26,13 @@ func runMigrate(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(res.Applied) == 0 {
-		fmt.Printf("schema is up to date (version %d, %s)\n", res.Current, describeDB(cfg))
+		fmt.Printf("schema is up to date (version %d, %s)\n", res.Current, describeDB(a.cfg))
 		return nil
 	}
 	for _, m := range res.Applied {
 		fmt.Printf("applied %04d_%s\n", m.Version, m.Name)
 	}
-	fmt.Printf("schema at version %d (%s)\n", res.Current, describeDB(cfg))
+	fmt.Printf("schema at version %d (%s)\n", res.Current, describeDB(a.cfg))
 	return nil
 }
 

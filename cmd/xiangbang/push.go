@@ -30,11 +30,7 @@ func runPush(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath, false)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg)
+	a, err := openConfigured(ctx, *cfgPath)
 	if err != nil {
 		return err
 	}
@@ -64,7 +60,7 @@ func runPush(ctx context.Context, args []string) error {
 		return enc.Encode(map[string]any{"outbox": st.Depth, "oldest_due_seconds": st.OldestDue.Seconds(),
 			"last_hour": st.LastHour, "dead_reasons": st.DeadReasons, "jobs": runs})
 	}
-	printStatus(os.Stdout, describeDB(cfg), st, runs, cfg.Location())
+	printStatus(os.Stdout, describeDB(a.cfg), st, runs, a.cfg.Location())
 	return nil
 }
 

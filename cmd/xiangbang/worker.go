@@ -33,16 +33,12 @@ func runWorker(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath, false)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg)
+	a, err := openConfigured(ctx, *cfgPath)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	if cfg.AutoMigrate && !*noMigrate {
+	if a.cfg.AutoMigrate && !*noMigrate {
 		if _, err := a.db.Migrate(ctx); err != nil {
 			return err
 		}
@@ -52,7 +48,7 @@ func runWorker(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	loops, err := a.pushLoops(wx, reg, true, cfg.Scheduler)
+	loops, err := a.pushLoops(wx, reg, true, a.cfg.Scheduler)
 	if err != nil {
 		return err
 	}
@@ -63,7 +59,7 @@ func runWorker(ctx context.Context, args []string) error {
 		}
 		defer stop()
 	}
-	a.log.Info("worker running; stop with SIGTERM", "scheduler", cfg.Scheduler)
+	a.log.Info("worker running; stop with SIGTERM", "scheduler", a.cfg.Scheduler)
 	var wg sync.WaitGroup
 	errs := make(chan error, len(loops))
 	for _, l := range loops {
