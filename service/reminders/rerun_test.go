@@ -20,7 +20,9 @@ func TestJobsTwiceTheSameDayQueueNothingNew(t *testing.T) {
 	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
 		e := newEnv(t, db)
 		e.catalogue()
-		now := time.Now().In(shanghai)
+		// A minute ahead, so the payments written below changed before
+		// "now" and the payment scan sees them.
+		now := time.Now().Add(time.Minute).In(shanghai)
 		if now.Hour() < 10 { // after every daily job's hour
 			now = time.Date(now.Year(), now.Month(), now.Day(), 10, 0, 0, 0, shanghai)
 		}
