@@ -59,14 +59,16 @@ func newAccessWorld(t *testing.T, db *model.DB) *accessWorld {
 			Findings: "{}", PhotoIDs: "[]", Confirmation: model.ConfirmPending}
 		must(t, db.Create(&v).Error)
 		w.visit[side] = v.ID
-		today := model.DateOf(time.Now())
+		// Overdue on the subsidy and report services' fixed day, so a
+		// household may report it whatever the real date.
+		today := model.DateOf(harnessNow)
 		p := model.Payment{HouseholdID: hh.ID, RegionCode: village, ItemCode: "dibao", Period: "2026-01", AmountFen: 50000,
 			DueDate: today.AddDays(-40), Status: model.PaymentScheduled}
 		must(t, db.Create(&p).Error)
 		w.payment[side] = p.ID
 	}
 	w.tokens["guest"] = h.signInUser(f.GuestUser())
-	today := model.DateOf(time.Now())
+	today := model.DateOf(time.Now().In(h.cfg.Location()))
 	j := model.Job{Kind: "park", Title: "包装工", Employer: "测试厂", RegionCode: "419901000000", WageMinFen: 300000, WageMaxFen: 400000,
 		WageUnit: "month", Headcount: 5, SkillTags: "[]", PhysicalDemand: "light", Benefits: "{}", Status: "open",
 		ValidFrom: today.AddDays(-1), ValidUntil: today.AddDays(30), PublishedAt: time.Now().UTC()}
@@ -113,7 +115,7 @@ func TestAccessMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/jobs/recommended", own: byRole(401, 403, 200, 403, 403)},
 		{method: "POST", path: "/api/v1/jobs/{job}/interest", own: byRole(401, 403, 201, 403, 403)},
 		{method: "POST", path: "/api/v1/me/employment", body: func(w *accessWorld, side string) any {
-			return map[string]any{"event": "returned", "member_id": w.member[side], "occurred_on": model.DateOf(time.Now()).String()}
+			return map[string]any{"event": "returned", "member_id": w.member[side], "occurred_on": model.DateOf(time.Now().In(w.h.cfg.Location())).String()}
 		}, // the cadre's report is the household's replayed: 200, nothing new
 			own: byRole(401, 403, 201, 200, 403), other: byRole(401, 403, 404, 404, 403)},
 		{method: "POST", path: "/api/v1/subscriptions", body: func(*accessWorld, string) any { return map[string]any{"accepted": []string{"payment"}} },
@@ -124,8 +126,8 @@ func TestAccessMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/cadre/households/{household}", own: byRole(401, 403, 403, 200, 403), other: byRole(401, 403, 403, 404, 403)},
 		{method: "GET", path: "/api/v1/cadre/visits?household_id={household}", own: byRole(401, 403, 403, 200, 403),
 			other: byRole(401, 403, 403, 200, 403)}, // a filter, not a target: out of scope lists nothing
-		{method: "POST", path: "/api/v1/cadre/households/{household}/income", body: func(*accessWorld, string) any {
-			return map[string]any{"year": time.Now().Year() - 1, "wage_fen": 1000000, "business_fen": 0, "transfer_fen": 0, "property_fen": 0, "household_size": 2}
+		{method: "POST", path: "/api/v1/cadre/households/{household}/income", body: func(w *accessWorld, _ string) any {
+			return map[string]any{"year": lastYear(w.h), "wage_fen": 1000000, "business_fen": 0, "transfer_fen": 0, "property_fen": 0, "household_size": 2}
 		}, own: byRole(401, 403, 403, 201, 403), other: byRole(401, 403, 403, 404, 403)},
 		{method: "GET", path: "/api/v1/subsidies", own: byRole(401, 403, 200, 403, 403)},
 		{method: "POST", path: "/api/v1/subsidies/{payment}/reports", body: func(*accessWorld, string) any {

@@ -23,6 +23,10 @@ func pastVisit(t *testing.T, db *model.DB, c model.Cadre, h model.Household, day
 	}
 }
 
+// lastYear is the year before the risk service's current one, judged in
+// the configured zone as the service judges it.
+func lastYear(h *harness) int { return h.clock.Now().In(h.cfg.Location()).Year() - 1 }
+
 type dueAnswer struct {
 	Items []visits.DueItem `json:"items"`
 }
@@ -171,7 +175,7 @@ func flagNames(fs []risk.FlagView) string {
 func TestIncomeRecordsAndFlags(t *testing.T) {
 	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
 		w := newWorld(t, db)
-		year := time.Now().Year() - 1
+		year := lastYear(w.h)
 		path := fmt.Sprintf("/api/v1/cadre/households/%d/income", w.paired.ID)
 		body := func(wage int64) map[string]any {
 			return map[string]any{"year": year, "wage_fen": wage, "business_fen": -50000, "transfer_fen": 300000, "property_fen": 0,
@@ -208,7 +212,7 @@ func TestIncomeRecordsAndFlags(t *testing.T) {
 		}
 		// A plan and a leader take away 需提级帮扶; the line stays.
 		plan := map[string]any{"measures": "安排公益性岗位；发展庭院养殖", "responsible": "王书记", "target_fen": 900000,
-			"review_date": time.Now().AddDate(0, 3, 0).Format("2006-01-02")}
+			"review_date": w.h.clock.Now().In(w.h.cfg.Location()).AddDate(0, 3, 0).Format("2006-01-02")}
 		ppath := fmt.Sprintf("/api/v1/cadre/households/%d/plan", w.paired.ID)
 		r = w.h.do("POST", ppath, plan, w.cadreTok)
 		if r.Code != 201 || !strings.Contains(r.Body.String(), "elevation_needed") {
@@ -241,7 +245,11 @@ func TestIncomeRecordsAndFlags(t *testing.T) {
 
 func TestIncomeInputAndScope(t *testing.T) {
 	w := newWorld(t, modeltest.SQLite(t))
-	year := time.Now().Year() - 1
+	// The risk service's clock is fixed, so "a year not over yet" is next
+	// year in Shanghai at any hour (a UTC year is a year behind from 16:00
+	// on 31 December).
+	w.h.clock.Set(harnessNow)
+	year := lastYear(w.h)
 	good := func() map[string]any {
 		return map[string]any{"year": year, "wage_fen": 100, "business_fen": 0, "transfer_fen": 0, "property_fen": 0, "household_size": 2}
 	}
@@ -278,7 +286,7 @@ func TestIncomeInputAndScope(t *testing.T) {
 		{"plan in the past", fmt.Sprintf("/api/v1/cadre/households/%d/plan", w.paired.ID),
 			map[string]any{"measures": "x", "responsible": "y", "target_fen": 1, "review_date": "2020-01-01"}, w.cadreTok, 400, "invalid_review_date"},
 		{"plan without measures", fmt.Sprintf("/api/v1/cadre/households/%d/plan", w.paired.ID),
-			map[string]any{"responsible": "y", "target_fen": 1, "review_date": time.Now().AddDate(0, 1, 0).Format("2006-01-02")}, w.cadreTok, 400, "invalid_measures"},
+			map[string]any{"responsible": "y", "target_fen": 1, "review_date": harnessNow.AddDate(0, 1, 0).Format("2006-01-02")}, w.cadreTok, 400, "invalid_measures"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -296,7 +304,7 @@ func TestIncomeInputAndScope(t *testing.T) {
 func TestOfficialsFlagLists(t *testing.T) {
 	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
 		w := newWorld(t, db)
-		year := time.Now().Year() - 1
+		year := lastYear(w.h)
 		r := w.h.do("POST", fmt.Sprintf("/api/v1/cadre/households/%d/income", w.paired.ID), map[string]any{"year": year,
 			"wage_fen": 600000, "business_fen": 0, "transfer_fen": 0, "property_fen": 0, "household_size": 1}, w.cadreTok)
 		if r.Code != 201 {

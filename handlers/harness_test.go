@@ -64,8 +64,9 @@ type harness struct {
 	reports   *report.Service
 	// payClock is the subsidy and report services' clock; it starts at harnessNow.
 	payClock *testClock
-	// clock is the time of the callback's timestamp window and the bot's
-	// "today"; real time unless a test sets it.
+	// clock is the time of the callback's timestamp window, the bot's
+	// "today" and the visit, job and risk services' clock; real time
+	// unless a test sets it.
 	clock *testClock
 }
 
@@ -167,7 +168,7 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	riskSvc, err := risk.New(db, risk.Options{Policy: policy, Audit: auditLog, Location: cfg.Location()})
+	riskSvc, err := risk.New(db, risk.Options{Policy: policy, Audit: auditLog, Location: cfg.Location(), Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
