@@ -45,6 +45,7 @@ func BenchmarkOfficialCallback(b *testing.B) {
 func benchBot(b *testing.B, db *model.DB) {
 	w := newBotWorld(b, db)
 	w.h.clock.Set(time.Time{}) // real time: requests are stamped now
+	w.h.payClock.Set(time.Time{})
 	w.cc.Now = nil
 	recorded := func() int64 {
 		var n int64

@@ -50,6 +50,7 @@ func newBotWorld(t testing.TB, db *model.DB) *botWorld {
 	t.Helper()
 	h := newHarness(t, db)
 	h.clock.Set(botNow)
+	h.payClock.Set(botNow) // the bot tells what the subsidy service sees that day
 	w := &botWorld{h: h, cc: wxmock.NewCallbackClient("http://xiangbang.test/wechat/official")}
 	w.cc.Now = h.clock.Now
 	w.msgID.Store(24100000000000000)

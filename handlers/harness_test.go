@@ -185,9 +185,15 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(logBuf, nil))
+	payClock := &testClock{at: harnessNow}
+	subsidies, err := subsidy.New(db, store, auditLog, subsidy.Options{GraceDays: cfg.PaymentGraceDays,
+		CacheTTL: cfg.SubsidyCacheTTL, Location: cfg.Location(), Logger: logger, Now: payClock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
 	loc := cfg.Location()
 	bot, err := chatbot.New(chatbot.Deps{DB: db, KV: store, WeChat: wx, Intents: chatbot.NewIntents(intents),
-		Subsidies: chatbot.SQLSubsidies{DB: db, GraceDays: cfg.PaymentGraceDays}, Jobs: chatbot.SQLJobs{DB: db, Matcher: jobBoard.Engine()},
+		Subsidies: chatbot.ServiceSubsidies{Service: subsidies}, Jobs: chatbot.SQLJobs{DB: db, Matcher: jobBoard.Engine()},
 		Visits: chatbot.CadreVisits{Service: visitSvc, Location: loc}, Logger: logger},
 		chatbot.Options{Deadline: cfg.CallbackDeadline, Location: loc, LinkURL: "https://xiangbang.example.cn/", Now: clock.Now})
 	if err != nil {
@@ -195,12 +201,6 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	}
 	t.Cleanup(func() { bot.Close() }) // before the database closes: cleanups run last first
 	work, err := employment.New(db, auditLog, cfg.Location(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	payClock := &testClock{at: harnessNow}
-	subsidies, err := subsidy.New(db, store, auditLog, subsidy.Options{GraceDays: cfg.PaymentGraceDays,
-		CacheTTL: cfg.SubsidyCacheTTL, Location: cfg.Location(), Logger: logger, Now: payClock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,9 +141,13 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	subsidies, err := a.newSubsidies()
+	if err != nil {
+		return nil, nil, err
+	}
 	loc := a.cfg.Location()
 	bot, err := chatbot.New(chatbot.Deps{DB: a.db, KV: a.kv, WeChat: wx, Intents: chatbot.NewIntents(intents),
-		Subsidies: chatbot.SQLSubsidies{DB: a.db, GraceDays: a.cfg.PaymentGraceDays},
+		Subsidies: chatbot.ServiceSubsidies{Service: subsidies},
 		Jobs:      chatbot.SQLJobs{DB: a.db, Matcher: jobBoard.Engine()},
 		Visits:    chatbot.CadreVisits{Service: visitSvc, Location: loc},
 		Logger:    a.log},
@@ -162,10 +166,6 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	}
 	consoleSvc, err := console.New(console.Deps{DB: a.db, Audit: a.audit, Policy: a.policy},
 		console.Options{GraceDays: a.cfg.PaymentGraceDays, Location: a.cfg.Location()})
-	if err != nil {
-		return nil, nil, err
-	}
-	subsidies, err := a.newSubsidies()
 	if err != nil {
 		return nil, nil, err
 	}

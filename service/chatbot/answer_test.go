@@ -14,6 +14,7 @@ import (
 	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/kv/kvtest"
+	"github.com/xiangbang/xiangbang/service/subsidy"
 	"github.com/xiangbang/xiangbang/service/visits"
 	"github.com/xiangbang/xiangbang/service/wechat"
 )
@@ -41,7 +42,11 @@ func newTestService(t *testing.T, db *model.DB, store kv.Store) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Deps{DB: db, KV: store, WeChat: wx, Intents: shippedIntents(t), Subsidies: SQLSubsidies{DB: db},
+	subsidies, err := subsidy.New(db, store, auditLog, subsidy.Options{Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Deps{DB: db, KV: store, WeChat: wx, Intents: shippedIntents(t), Subsidies: ServiceSubsidies{Service: subsidies},
 		Jobs: SQLJobs{DB: db, Matcher: board.Engine()}, Visits: CadreVisits{Service: vs, Location: time.UTC}, Logger: log}, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ const maxLines = 3
 // subsidyAnswer is this year's 一卡通 summary for the person's household.
 func (s *Service) subsidyAnswer(ctx context.Context, p person, it *Intent) (string, error) {
 	today := s.today()
-	sum, err := s.d.Subsidies.Summary(ctx, p.HouseholdID, today.Year, today)
+	sum, err := s.d.Subsidies.Summary(ctx, p.HouseholdID, today.Year)
 	if err != nil {
 		return "", err
 	}

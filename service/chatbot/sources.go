@@ -8,13 +8,15 @@ import (
 
 // The bot answers from three services that other parts of the program own
 // (subsidies, job matching, visits). It asks them through these small
-// interfaces; sql_*.go holds plain read-only implementations over the
-// schema, which the owners' services replace when they are wired in.
+// interfaces, so its tests and its wording do not depend on how the owners
+// read the data; subsidies.go, sql_jobs.go and visits.go adapt the owners'
+// services to them.
 
 // Subsidies summarises a household's 一卡通 payments for a year.
 type Subsidies interface {
-	// Summary is the household's payments due in year, as seen on today.
-	Summary(ctx context.Context, householdID int64, year int, today model.Date) (SubsidySummary, error)
+	// Summary is the household's payments due in year, with statuses as
+	// the mini-program shows them today.
+	Summary(ctx context.Context, householdID int64, year int) (SubsidySummary, error)
 }
 
 // SubsidySummary is what the bot tells a household about a year.
