@@ -108,8 +108,14 @@ func decodeJSON(c *gin.Context, dst any) error {
 			return apperr.BadInput("empty_body", "请求内容为空")
 		}
 		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return apperr.BadInput("invalid_field", "字段 "+te.Field+" 的类型不正确")
+		if errors.As(err, &te) {
+			if te.Field != "" {
+				return apperr.BadInput("invalid_field", "字段 "+te.Field+" 的类型不正确").
+					WithDetails(map[string]any{"field": te.Field})
+			}
+			// The body is JSON, but an array, string or number where every
+			// request takes an object.
+			return apperr.BadInput("invalid_body", "请求内容应为 JSON 对象")
 		}
 		return errBadJSON
 	}

@@ -60,6 +60,7 @@ func TestSubscriptions(t *testing.T) {
 			{"accepted and rejected", map[string]any{"accepted": []string{"job"}, "rejected": []string{"job"}}, 400, "conflicting_subscription"},
 			{"wrong type", `{"accepted": "payment"}`, 400, "invalid_field"},
 			{"not JSON", `{accepted`, 400, "invalid_json"},
+			{"an array, not an object", `["job"]`, 400, "invalid_body"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
