@@ -16,6 +16,7 @@ import (
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/service/audit"
+	"github.com/xiangbang/xiangbang/service/report"
 )
 
 // Deps are the service's collaborators.
@@ -45,6 +46,7 @@ type Service struct {
 	policy   *config.Policy
 	o        Options
 	payments statsCache
+	reports  *report.Reassigner // moves open cases when a pairing changes
 }
 
 // New builds the service.
@@ -64,7 +66,11 @@ func New(d Deps, o Options) (*Service, error) {
 	if o.PaymentStatsTTL == 0 {
 		o.PaymentStatsTTL = time.Minute
 	}
-	return &Service{db: d.DB, audit: d.Audit, policy: d.Policy, o: o}, nil
+	reports, err := report.NewReassigner(d.Audit, o.Location, o.Now)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{db: d.DB, audit: d.Audit, policy: d.Policy, o: o, reports: reports}, nil
 }
 
 func (s *Service) now() time.Time { return s.o.Now().UTC() }

@@ -147,6 +147,10 @@ func (s *Service) Pair(ctx context.Context, scope model.Scope, who audit.Actor, 
 		default:
 			return err
 		}
+		// The household's cases follow its cadre (the filing rule), in this transaction.
+		if _, err := s.reports.Reassign(ctx, tx, []int64{h.ID}, who); err != nil {
+			return err
+		}
 		return s.audit.Record(ctx, tx, who, audit.Event{Action: action, TargetKind: "household", TargetID: h.ID, RegionCode: h.RegionCode,
 			Detail: map[string]any{"pairing_id": id, "cadre_id": c.ID, "cadre_name": c.Name, "role": in.Role, "started_on": in.StartedOn.String()}})
 	})
@@ -189,7 +193,12 @@ func (s *Service) EndPairing(ctx context.Context, scope model.Scope, who audit.A
 		if on.Before(row.StartedOn) {
 			return apperr.BadInput("invalid_ended_on", "结束日期不能早于结对日期 "+row.StartedOn.String())
 		}
-		return s.endPairing(ctx, tx, who, row.Pairing, row.RegionCode, on, "ended")
+		if err := s.endPairing(ctx, tx, who, row.Pairing, row.RegionCode, on, "ended"); err != nil {
+			return err
+		}
+		// Cases go to whoever the filing rule picks now, or to none.
+		_, err = s.reports.Reassign(ctx, tx, []int64{row.HouseholdID}, who)
+		return err
 	})
 	if err != nil {
 		return PairingView{}, err

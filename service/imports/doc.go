@@ -57,8 +57,10 @@
 //
 // Payments an import changes are passed, batch by batch, to a
 // PaymentsChanged (the subsidy cache); a payment whose status changes gets
-// a payment_events row (old and new status) for the push engine. A row's
-// updated_at moves only when the row really changes.
+// a payment_events row (old and new status) for the push engine. Pairings
+// a batch creates or changes move their households' open cases to the
+// cadre the filing rule now picks (report.Reassigner), in the batch's
+// transaction. A row's updated_at moves only when the row really changes.
 //
 // With --keep-good (mode keep_good) one pass does both: good rows are
 // written, bad ones reported.

@@ -99,6 +99,7 @@ func (w *pairingWriter) flush(b *batch, items []pairingItem) error {
 		byKey[pairingKey{p.HouseholdID, p.CadreID, p.Role}] = p
 	}
 	var rows [][]any
+	var written []int64 // households whose pairings this batch creates or changes
 	for _, it := range items {
 		r := it.r
 		next := model.Pairing{CadreID: it.cadreID, HouseholdID: it.householdID, Role: r.Role, StartedOn: r.StartedOn,
@@ -125,10 +126,20 @@ func (w *pairingWriter) flush(b *batch, items []pairingItem) error {
 			}
 			b.created++
 		}
+		written = append(written, it.householdID)
 		rows = append(rows, []any{next.CadreID, next.HouseholdID, next.Role, next.StartedOn, next.EndedOn, next.CreatedAt, b.now})
 	}
 	if len(rows) == 0 {
-		return nil
+		return nil // a replay: no pairing changed, so no case moves
 	}
-	return pairingUpsert.exec(b, rows)
+	if err := pairingUpsert.exec(b, rows); err != nil {
+		return err
+	}
+	// The households' open cases follow the new pairings, in the batch's
+	// transaction: a few statements per batch, not one per case.
+	moved, err := b.j.s.reports.Reassign(b.ctx, b.tx, written, b.j.req.Actor)
+	if moved > 0 {
+		b.extra["reports_reassigned"] += moved
+	}
+	return err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/xiangbang/xiangbang/model/pii"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/importer"
+	"github.com/xiangbang/xiangbang/service/report"
 )
 
 // PaymentsChanged is told, after each committed batch, which households'
@@ -58,6 +59,7 @@ type Service struct {
 	items    *importer.ItemCatalogue
 	log      *slog.Logger
 	payments PaymentsChanged
+	reports  *report.Reassigner // moves open cases when pairings change
 	o        Options
 }
 
@@ -88,7 +90,12 @@ func New(d Deps, o Options) (*Service, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{db: d.DB, cipher: d.Cipher, audit: d.Audit, items: items, log: d.Logger, payments: d.Payments, o: o}, nil
+	reports, err := report.NewReassigner(d.Audit, o.Location, o.Now)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{db: d.DB, cipher: d.Cipher, audit: d.Audit, items: items, log: d.Logger, payments: d.Payments,
+		reports: reports, o: o}, nil
 }
 
 // Dir is where uploads and reports are kept.

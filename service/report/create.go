@@ -269,22 +269,6 @@ func (s *Service) invalidate(ctx context.Context, householdID int64) {
 	}
 }
 
-// responsibleCadre picks who a household's case goes to: its active
-// 帮扶责任人, else another active pairing (work team, then leader).
-func (s *Service) responsibleCadre(ctx context.Context, tx *model.DB, householdID int64) (*int64, error) {
-	var ids []int64
-	err := tx.WithContext(ctx).Model(&model.Pairing{}).
-		Where("pairings.household_id = ? AND pairings.ended_on IS NULL", householdID).
-		Joins("JOIN cadres ON cadres.id = pairings.cadre_id AND cadres.status = ?", "active").
-		Order(fmt.Sprintf("CASE pairings.role WHEN '%s' THEN 0 WHEN '%s' THEN 1 ELSE 2 END, pairings.started_on DESC, pairings.id DESC",
-			model.RoleResponsible, model.RoleWorkTeam)).
-		Limit(1).Pluck("pairings.cadre_id", &ids).Error
-	if err != nil || len(ids) == 0 {
-		return nil, err
-	}
-	return &ids[0], nil
-}
-
 // townName is the department of a 自主申报: the household's town
 // government (乡镇), which 即审即报.
 func (s *Service) townName(ctx context.Context, tx *model.DB, village string) (string, error) {

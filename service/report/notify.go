@@ -17,10 +17,15 @@ const (
 	NoticeEscalated = "report_escalated" // to officials and the cadre: a deadline passed
 )
 
-func (s *Service) page(r model.Report) string { return fmt.Sprintf("pages/reports/detail?id=%d", r.ID) }
+func (s *Service) page(r model.Report) string { return reportPage(r.ID) }
 
-func (s *Service) day(t time.Time) string {
-	l := t.In(s.o.Location)
+func reportPage(id int64) string { return fmt.Sprintf("pages/reports/detail?id=%d", id) }
+
+func (s *Service) day(t time.Time) string { return dayIn(t, s.o.Location) }
+
+// dayIn says a date as people read it in notices, e.g. 12月7日.
+func dayIn(t time.Time, loc *time.Location) string {
+	l := t.In(loc)
 	return fmt.Sprintf("%d月%d日", l.Month(), l.Day())
 }
 
