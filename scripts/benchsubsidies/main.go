@@ -1,9 +1,9 @@
 // Command benchsubsidies measures GET /api/v1/subsidies on MariaDB with
 // Redis: it creates a throw-away database, fills it with set-based SQL
-// (100,000 households and 2,000,000 payments by default), serves the real
-// router over loopback, and drives it with concurrent clients next to a
-// bare gin route that returns a fixed JSON body of the same size, in the
-// same run. It prints a Markdown table for docs/PERFORMANCE.md and drops the
+// (100,000 households and 2,000,000 payments by default), runs the real
+// `xiangbang serve` on it, and drives it over loopback with concurrent
+// clients next to a bare gin route (a process of its own too) that returns
+// a fixed JSON body of the same size, in the same run. It prints a Markdown table for docs/PERFORMANCE.md and drops the
 // database and its Redis keys afterwards. The test suite never runs it.
 //
 //	go run ./scripts/benchsubsidies                       # the defaults
@@ -51,6 +51,7 @@ type options struct {
 }
 
 func main() {
+	serveBareIfAsked()
 	var o options
 	flag.StringVar(&o.dsn, "dsn", "root:@tcp(127.0.0.1:3306)/", "MariaDB DSN without a database (one is created and dropped)")
 	flag.StringVar(&o.redisAddr, "redis", "127.0.0.1:6379", "Redis address")
@@ -169,7 +170,7 @@ func bench(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	bareURL, err := listen(bare(size))
+	bareURL, err := bareProcess(ctx, size)
 	if err != nil {
 		return err
 	}

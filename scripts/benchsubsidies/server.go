@@ -50,6 +50,7 @@ func serveProcess(ctx context.Context, bin, dsn, redisAddr, prefix string, secre
 		"XB_SUBSIDY_CACHE_TTL="+cacheTTL.String(), "XB_SUBSIDY_LOCAL_CACHE="+strconv.Itoa(localCache))
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // gone with us, however we end
 	if err := cmd.Start(); err != nil {
 		return "", err
 	}
@@ -80,6 +81,56 @@ func buildBinary() (string, error) {
 	return bin, nil
 }
 
+// bareProcess runs this program again as a server of the bare route alone
+// (serveBareIfAsked), so that the bare route, like the real one, runs in a
+// process of its own: neither shares a Go scheduler with the load.
+func bareProcess(ctx context.Context, size int) (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.CommandContext(ctx, self)
+	cmd.Env = append(os.Environ(), bareAddrEnv+"="+addr, bareSizeEnv+"="+strconv.Itoa(size))
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // gone with us, however we end
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	go cmd.Wait()
+	base := "http://" + addr
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get(base + "/bare"); err == nil {
+			resp.Body.Close()
+			return base, nil
+		}
+	}
+	return "", errors.New("the bare server did not answer in 10 s")
+}
+
+const (
+	bareAddrEnv = "XB_BENCH_BARE_ADDR"
+	bareSizeEnv = "XB_BENCH_BARE_SIZE"
+)
+
+// serveBareIfAsked serves the bare route and never returns when this
+// process was started by bareProcess.
+func serveBareIfAsked() {
+	addr := os.Getenv(bareAddrEnv)
+	if addr == "" {
+		return
+	}
+	size, _ := strconv.Atoi(os.Getenv(bareSizeEnv))
+	gin.SetMode(gin.ReleaseMode)
+	srv := &http.Server{Addr: addr, Handler: bare(size), ReadHeaderTimeout: 10 * time.Second}
+	log.Fatal(srv.ListenAndServe())
+}
+
 // bare is a gin engine with one route returning a fixed JSON body of size bytes.
 func bare(size int) http.Handler {
 	e := gin.New()
@@ -91,17 +142,6 @@ func bare(size int) http.Handler {
 		c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 	})
 	return e
-}
-
-// listen serves h on a loopback port and returns its base URL.
-func listen(h http.Handler) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), nil
 }
 
 // signIn issues tokens for n distinct random households' users.
