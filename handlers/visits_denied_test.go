@@ -48,6 +48,14 @@ func TestDeniedVisitReachesTheTownOfficial(t *testing.T) {
 			t.Fatalf("outbox %+v, want one notice to the town official's user %d", rows, townUser.ID)
 		}
 
+		// The console's outbox shows it to the official (and the harness
+		// checks the answer for unmasked numbers: the household number is
+		// not an ID card).
+		box := decode[struct{ Items []map[string]any }](t, w.h.do("GET", "/admin/api/outbox?kind="+visits.KindDenied, nil, w.h.signInAdmin(town)))
+		if len(box.Items) != 1 {
+			t.Fatalf("the official's outbox shows %d denial notices, want 1", len(box.Items))
+		}
+
 		tpl := config.DefaultPushTemplates()
 		for tid, keys := range tpl.MockTemplates() {
 			w.h.mock.AddTemplate(tid, keys...)
