@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/modeltest"
+	"github.com/xiangbang/xiangbang/service/demo"
 	"github.com/xiangbang/xiangbang/service/push"
 	"github.com/xiangbang/xiangbang/service/visits"
 )
@@ -91,4 +93,55 @@ func TestDeniedVisitReachesTheTownOfficial(t *testing.T) {
 			t.Fatalf("outbox row %s (%s)", sent.State, sent.LastError)
 		}
 	})
+}
+
+// TestDemoShowsTheDenialNotices: in the demo, the seeded recent denials
+// are queued to the demo officials, the push worker delivers them to
+// wxmock, and the console's "what WeChat received" page shows the town
+// official theirs, under their name.
+func TestDemoShowsTheDenialNotices(t *testing.T) {
+	db := modeltest.SQLite(t)
+	h := newHarness(t, db, demoMode)
+	items, err := config.LoadSubsidyItems("")
+	must(t, err)
+	must(t, db.SyncSubsidyItems(context.Background(), model.SubsidyItemRows(items)))
+	seeder, err := demo.NewSeeder(db, modeltest.Cipher(t), demo.Options{Today: model.DateOf(time.Now().In(h.cfg.Location())), Households: 300})
+	must(t, err)
+	_, err = seeder.Seed(context.Background())
+	must(t, err)
+
+	tpl := config.DefaultPushTemplates()
+	for tid, keys := range tpl.MockTemplates() {
+		h.mock.AddTemplate(tid, keys...)
+	}
+	worker, err := push.NewWorker(push.Deps{DB: db, WeChat: h.wx, KV: h.kv, Templates: tpl,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, push.OptionsFrom(h.cfg))
+	must(t, err)
+	_, err = worker.Drain(context.Background())
+	must(t, err)
+
+	var town model.AdminUser
+	must(t, db.Where("username = ?", demo.DemoOfficials[1].Username).Take(&town).Error)
+	var queued int64
+	must(t, db.Model(&model.OutboxMessage{}).Where("kind = ? AND user_id = ?", visits.KindDenied, *town.WechatUserID).Count(&queued).Error)
+	got := decode[struct {
+		Items []struct {
+			TemplateID string `json:"template_id"`
+			Recipient  struct {
+				Name string `json:"name"`
+			} `json:"recipient"`
+		} `json:"items"`
+	}](t, h.do("GET", "/admin/api/demo/wxmock-messages?limit=500", nil, h.signInAdmin(town)))
+	shown := int64(0)
+	for _, m := range got.Items {
+		if m.TemplateID == tpl.Official["visit_check"].ID {
+			shown++
+			if m.Recipient.Name != demo.DemoOfficials[1].Name {
+				t.Errorf("a denial notice shown to %q", m.Recipient.Name)
+			}
+		}
+	}
+	if queued == 0 || shown != queued {
+		t.Fatalf("the town official's page shows %d denial notices; %d were queued (want some, all shown)", shown, queued)
+	}
 }
