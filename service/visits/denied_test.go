@@ -91,9 +91,24 @@ func TestDeniedVisitTellsTheOfficialsOverTheVillage(t *testing.T) {
 		ctx := context.Background()
 		w := newDeniedWorld(t, db)
 		v := w.visit(t)
+		overdue := func() bool {
+			items, err := w.s.DueForCadre(ctx, w.cadre.ID, visits.DueOverdue)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(items) == 1 && items[0].HouseholdID == w.hh.ID
+		}
+		if overdue() {
+			t.Fatal("overdue although visited yesterday")
+		}
 		note := "那天家里没人，" + strings.Repeat("根本没有人来过", 20)
 		if _, err := w.s.Confirm(ctx, w.household, v.ID, false, note); err != nil {
 			t.Fatal(err)
+		}
+		// The due list ignores the denied visit (due.go): the household is
+		// overdue again, as if nobody had come.
+		if !overdue() {
+			t.Fatal("a denied visit still counts as the household's last visit")
 		}
 		got := w.denials(t)
 		if len(got) != len(w.covering) {
