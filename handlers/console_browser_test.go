@@ -55,7 +55,7 @@ func TestConsoleInBrowser(t *testing.T) {
 				t.Errorf("chart %s was not drawn", id)
 			}
 		}
-		for _, id := range []string{"overdue-villages", "coverage-villages", "report-status", "push-states"} {
+		for _, id := range []string{"overdue-villages", "coverage-villages", "report-status", "push-states", "visit-denied"} {
 			if n := eval[int](t, b, fmt.Sprintf(`document.querySelectorAll('#%s li a[href^="#/"]').length`, id)); n == 0 {
 				t.Errorf("the figures of %s were not drawn as links", id)
 			}
@@ -78,6 +78,27 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 		if len(b.column(t, 0)) == 0 {
 			t.Fatal("the list behind the figure is empty")
+		}
+	})
+
+	t.Run("the denied visits figure opens the visits the households denied", func(t *testing.T) {
+		b.open(t, "#/dashboard", "dashboard")
+		figure := eval[string](t, b, `document.querySelector('#visit-denied strong').textContent`)
+		if state := b.navigate(t, "visits", chromedp.Click(chromedp.CSS(`#visit-denied a`))); state != "ready" {
+			t.Fatalf("visits view: %s", state)
+		}
+		hash := eval[string](t, b, `location.hash`)
+		if !strings.Contains(hash, "confirmation=denied") || !strings.Contains(hash, "since=") {
+			t.Fatalf("the denied figure (%s) opened %s", figure, hash)
+		}
+		rows := b.column(t, 6)
+		if fmt.Sprintf("%d 次", len(rows)) != figure {
+			t.Errorf("the dashboard says %s, the list shows %d", figure, len(rows))
+		}
+		for _, c := range rows {
+			if c != "农户否认" {
+				t.Fatalf("the list of denied visits shows %q", c)
+			}
 		}
 	})
 

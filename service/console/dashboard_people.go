@@ -17,6 +17,9 @@ type VisitStats struct {
 	Uncovered  Number            `json:"uncovered"`
 	Share      float64           `json:"share"` // covered / paired, 0 when none are paired
 	ByVillage  []VillageCoverage `json:"by_village"`
+	// DeniedThisMonth counts this month's visits that the household said
+	// never happened: the first place to look for made-up visits.
+	DeniedThisMonth Number `json:"denied_this_month"`
 }
 
 // VillageCoverage is one village's coverage.
@@ -71,6 +74,9 @@ func (s *Service) visitStats(ctx context.Context, scope model.Scope, now time.Ti
 	st.Paired.Link = link("households", "region", prefix, "paired", "yes")
 	st.Covered.Link = link("households", "region", prefix, "visit", "ok")
 	st.Uncovered.Link = link("households", "region", prefix, "visit", "overdue")
+	if st.DeniedThisMonth, err = s.deniedThisMonth(ctx, scope, now); err != nil {
+		return err
+	}
 	d.Visits = st
 	return nil
 }

@@ -37,10 +37,12 @@ func (s *Service) Recipients(ctx context.Context, scope model.Scope, openids []s
 			HhHead         *string
 			CadreID        *int64
 			CadreName      *string
+			OfficialName   *string
 			RegionCode     string
 		}
 		q := "SELECT u.id AS user_id, u.role AS role, u.miniapp_openid AS miniapp_openid, u.official_openid AS official_openid, " +
 			"h.id AS hh_id, h.household_no AS hh_no, h.head_name AS hh_head, c.id AS cadre_id, c.name AS cadre_name, " +
+			"(SELECT MIN(a.display_name) FROM admin_users a WHERE a.wechat_user_id = u.id) AS official_name, " +
 			"COALESCE(h.region_code, c.region_code, (SELECT MIN(a.region_scope) FROM admin_users a WHERE a.wechat_user_id = u.id), '') AS region_code " +
 			"FROM users u LEFT JOIN households h ON h.id = u.household_id LEFT JOIN cadres c ON c.id = u.cadre_id " +
 			"WHERE u.miniapp_openid IN ? OR u.official_openid IN ?"
@@ -65,6 +67,8 @@ func (s *Service) Recipients(ctx context.Context, scope model.Scope, openids []s
 				rc.HouseholdID, rc.HouseholdNo, rc.Name = *r.HhID, deref(r.HhNo), deref(r.HhHead)+"户"
 			case r.CadreID != nil:
 				rc.CadreID, rc.Name = *r.CadreID, deref(r.CadreName)
+			case r.OfficialName != nil: // an official's linked WeChat user (overdue payments, denied visits)
+				rc.Name = *r.OfficialName
 			}
 			for _, o := range []*string{r.MiniappOpenid, r.OfficialOpenid} {
 				if o != nil && seen[*o] {

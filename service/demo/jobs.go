@@ -192,7 +192,7 @@ func (s *Seeder) seedOfficials(tx *model.DB) error {
 			return err
 		}
 	}
-	return nil
+	return s.seedOfficialUsers(tx)
 }
 
 // pickDemoHousehold chooses the first household with a failed and an

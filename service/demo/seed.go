@@ -120,6 +120,7 @@ func (s *Seeder) Seed(ctx context.Context) (Summary, error) {
 		{"jobs", s.seedJobs},
 		{"users", s.seedUsers},
 		{"reports", s.seedReports},
+		{"denial notices", s.seedDenialNotices},
 	}
 	err := s.db.Tx(ctx, func(tx *model.DB) error {
 		for _, st := range steps {

@@ -2,6 +2,7 @@ package push_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/xiangbang/xiangbang/model"
@@ -58,6 +59,38 @@ func TestEnqueueOfficial(t *testing.T) {
 		db.Take(&r)
 		if r.DedupeKey != "od:a"+itoa(int(linked.ID)) || *r.UserID != u.ID {
 			t.Fatalf("row %+v", r)
+		}
+	})
+}
+
+func TestCoveringScopes(t *testing.T) {
+	got := fmt.Sprint(push.CoveringScopes("419901100201"))
+	if want := "[ 41 410000000000 4199 419900000000 419901 419901000000 419901100 419901100000 419901100201 419901100201]"; got != want {
+		t.Errorf("covering: %s", got)
+	}
+}
+
+// TestOfficials: only enabled officials of the given scopes with a linked
+// WeChat user are picked.
+func TestOfficials(t *testing.T) {
+	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
+		fx := modeltest.NewFixtures(t, db)
+		link := func(a model.AdminUser) model.AdminUser {
+			u := fx.GuestUser()
+			db.Model(&a).Update("wechat_user_id", u.ID)
+			return a
+		}
+		town, county := link(fx.Admin("419901100")), link(fx.Admin("419901000000"))
+		link(fx.Admin("419902100")) // another town
+		fx.Admin("419901100")       // no WeChat user
+		disabled := link(fx.Admin("419901"))
+		db.Model(&disabled).Update("disabled", true)
+		got, err := push.Officials(context.Background(), db, push.CoveringScopes("419901100201"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].ID != town.ID || got[1].ID != county.ID {
+			t.Fatalf("officials %+v, want %d and %d", got, town.ID, county.ID)
 		}
 	})
 }

@@ -70,6 +70,24 @@ func TestRender(t *testing.T) {
 	}
 }
 
+// TestRenderVisitDenied: officials following the account get the visit
+// check template with the household number whole; others the notice.
+func TestRenderVisitDenied(t *testing.T) {
+	tpl := config.DefaultPushTemplates()
+	data := map[string]string{"household_no": "4199011002010001", "household_id": "7", "village": "柳树村", "cadre": "李四",
+		"date": "2026年5月3日", "note": "那天家里没人"}
+	now := time.Date(2026, 5, 4, 9, 30, 0, 0, time.UTC)
+	r, ok := render(tpl, "visit_denied", "template", "", data, now)
+	if !ok || r.TemplateKey != "visit_check" || r.Page != "pages/cadre/household?id=7" || r.Data["character_string1"] != "4199011002010001" ||
+		r.Data["thing2"] != "柳树村" || r.Data["thing3"] != "李四" || r.Data["time4"] != "2026年5月3日" || r.Data["thing5"] != "那天家里没人" {
+		t.Fatalf("template message: %+v, %v", r, ok)
+	}
+	r, ok = render(tpl, "visit_denied", "subscribe", "", data, now)
+	if !ok || r.TemplateKey != "notice" || r.Data["thing1"] != "4199011002010001否认走访" || r.Data["thing3"] != "柳树村 李四：那天家里没人" {
+		t.Fatalf("subscribe message: %+v, %v", r, ok)
+	}
+}
+
 func TestBackoffGrowsWithJitterUpToMax(t *testing.T) {
 	base, most := 30*time.Second, 10*time.Minute
 	for n := 1; n <= 10; n++ {

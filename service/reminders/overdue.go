@@ -121,9 +121,8 @@ func (r *Reminders) OverduePayments(ctx context.Context, today model.Date) (int,
 	for town := range towns {
 		scopes = append(scopes, town, town+strings.Repeat("0", 12-len(town)))
 	}
-	var admins []model.AdminUser
-	if err := db.Where("region_scope IN ? AND disabled = ? AND wechat_user_id IS NOT NULL", scopes, false).
-		Order("id").Find(&admins).Error; err != nil {
+	admins, err := push.Officials(ctx, r.db, scopes)
+	if err != nil {
 		return 0, err
 	}
 	for _, a := range admins {

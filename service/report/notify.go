@@ -64,7 +64,7 @@ func (s *Service) notifyFiled(ctx context.Context, tx *model.DB, r model.Report)
 	if r.Type != model.ReportPayment || r.Department == "" {
 		return nil
 	}
-	admins, err := s.officials(ctx, tx, coveringScopes(r.RegionCode))
+	admins, err := push.Officials(ctx, tx, push.CoveringScopes(r.RegionCode))
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Service) notifyEscalated(ctx context.Context, tx *model.DB, r model.Rep
 	staff := push.Notice{Kind: NoticeEscalated, DedupeKey: base, Page: s.page(r),
 		Data: map[string]string{"title": typeName(r.Type) + "超期未办", "status": statusLabels[r.Type][r.Status],
 			"time": s.day(s.now()), "remark": why}}
-	admins, err := s.officials(ctx, tx, escalationScopes(r.RegionCode, level))
+	admins, err := push.Officials(ctx, tx, escalationScopes(r.RegionCode, level))
 	if err != nil {
 		return err
 	}
@@ -120,27 +120,6 @@ func (s *Service) notifyEscalated(ctx context.Context, tx *model.DB, r model.Rep
 		Data: map[string]string{"title": "您的" + typeName(r.Type) + "已提请督办", "status": statusLabels[r.Type][r.Status],
 			"time": s.day(s.now()), "remark": "办理超过了期限，已报乡镇督促办理"}})
 	return err
-}
-
-// officials returns the enabled officials whose scope is one of scopes and
-// who can be reached on WeChat.
-func (s *Service) officials(ctx context.Context, tx *model.DB, scopes []string) ([]model.AdminUser, error) {
-	var out []model.AdminUser
-	err := tx.WithContext(ctx).Where("region_scope IN ? AND disabled = ? AND wechat_user_id IS NOT NULL", scopes, false).
-		Order("id").Find(&out).Error
-	return out, err
-}
-
-// coveringScopes are the region scopes that include a village: every
-// prefix at a level boundary, written short or padded to 12 digits.
-func coveringScopes(village string) []string {
-	out := []string{""}
-	for _, n := range []int{2, 4, 6, 9, 12} {
-		if len(village) >= n {
-			out = append(out, village[:n], village[:n]+strings.Repeat("0", 12-n))
-		}
-	}
-	return out
 }
 
 // escalationScopes are the officials a late case goes to: the town's, and

@@ -80,8 +80,19 @@ func (s *Service) Confirm(ctx context.Context, p auth.Principal, visitID int64, 
 			if err := tx.WithContext(ctx).Model(&model.Household{}).Where("id = ?", cur.HouseholdID).Pluck("region_code", &region).Error; err != nil {
 				return err
 			}
-			return s.audit.Record(ctx, tx, p.Actor(), audit.Event{Action: "visit." + answer, TargetKind: "visit", TargetID: cur.ID,
-				RegionCode: region, Detail: map[string]any{"household_id": cur.HouseholdID}})
+			if err := s.audit.Record(ctx, tx, p.Actor(), audit.Event{Action: "visit." + answer, TargetKind: "visit", TargetID: cur.ID,
+				RegionCode: region, Detail: map[string]any{"household_id": cur.HouseholdID}}); err != nil {
+				return err
+			}
+			if answer != model.ConfirmDenied {
+				return nil
+			}
+			// The officials hear of a denial with it or not at all: the
+			// notice commits or rolls back with the answer.
+			denied := cur
+			denied.Confirmation, denied.ConfirmedAt, denied.ConfirmationNote = answer, &now, note
+			_, err := NotifyDenied(ctx, tx, s.loc, denied)
+			return err
 		})
 		if err != nil {
 			return Confirmation{}, err

@@ -53,6 +53,7 @@ export async function render(view, {query}) {
   const monthsEl = h('div', {class: 'chart', id: 'chart-payments'});
   const overdueEl = h('div', {class: 'chart-bars', id: 'chart-overdue'});
   const visitsEl = h('div', {class: 'chart-bars', id: 'chart-visits'});
+  const deniedEl = h('div');
   const monthsTitle = h('h2', {}, '一卡通发放（按应发月份）');
   const monthsNote = h('p', {class: 'note'}), overdueNote = h('p', {class: 'note'}), visitsNote = h('p', {class: 'note'});
   const side = h('div', {class: 'stack'});
@@ -63,7 +64,7 @@ export async function render(view, {query}) {
     h('div', {class: 'grid2'},
       h('section', {class: 'panel'}, monthsTitle, monthsEl, monthsNote),
       h('section', {class: 'panel'}, h('h2', {}, '逾期未发（按村）'), overdueEl, overdueNote)),
-    h('div', {class: 'grid2'}, h('section', {class: 'panel'}, h('h2', {}, '走访覆盖率（按村）'), visitsEl, visitsNote), side),
+    h('div', {class: 'grid2'}, h('section', {class: 'panel'}, h('h2', {}, '走访覆盖率（按村）'), visitsEl, visitsNote, deniedEl), side),
     lower);
 
   const ec = await charts;
@@ -126,6 +127,8 @@ export async function render(view, {query}) {
   mount(visitsEl, bars(v.by_village.map(x => ({name: x.town_name + ' ' + x.region_name, value: x.share * 100, max: 100, text: pct(x.share),
     link: x.uncovered.link, tone: x.share >= 0.9 ? 'resolved' : x.share >= 0.7 ? 'acknowledged' : 'dead',
     title: x.covered.count + ' / ' + x.paired.count + ' 户'})), 'coverage-villages'));
+  // Visits the household said never happened: where a made-up visit shows.
+  mount(deniedEl, listOf([['本月农户否认的走访', num(v.denied_this_month.count) + ' 次', v.denied_this_month.link]], 'visit-denied'));
   performance.mark('dashboard:charts');
 }
 

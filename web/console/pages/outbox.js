@@ -10,7 +10,7 @@ import {datetime, label, outboxStateNames} from '../lib/format.js';
 
 const kinds = {
   payment_paid: '补贴到账', payment_overdue: '补贴逾期', report_answered: '诉求答复', visit_due: '走访提醒', visit_confirm: '走访确认',
-  job_match: '岗位推荐', report_escalated: '诉求督办',
+  visit_denied: '农户否认走访', job_match: '岗位推荐', report_escalated: '诉求督办',
 };
 
 export function render(view, {query}) {
