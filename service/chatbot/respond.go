@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/xiangbang/xiangbang/model"
+	"github.com/xiangbang/xiangbang/model/pii"
 	"github.com/xiangbang/xiangbang/service/wechat"
 )
 
@@ -144,7 +145,7 @@ const maxStoredRunes = 500
 // storedText is text as it may be kept: numbers that look like ID cards,
 // phones or bank cards masked, and cut to the column's length.
 func storedText(s string) string {
-	s = maskNumbers(strings.TrimSpace(s))
+	s = pii.MaskNumbersInText(strings.TrimSpace(s))
 	if utf8.RuneCountInString(s) > maxStoredRunes {
 		s = string([]rune(s)[:maxStoredRunes])
 	}

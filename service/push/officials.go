@@ -31,3 +31,14 @@ func CoveringScopes(code string) []string {
 	}
 	return out
 }
+
+// TownScopes are the two spellings of the scope of the town a region code
+// (town or village) lies in: its 9-digit prefix and that prefix padded to
+// 12 digits. Notices about single households and villages go to the
+// town's officials, who act on them; the county reads the console.
+func TownScopes(code string) []string {
+	if len(code) < 9 {
+		return nil
+	}
+	return []string{code[:9], code[:9] + strings.Repeat("0", 3)}
+}

@@ -119,7 +119,7 @@ func (r *Reminders) OverduePayments(ctx context.Context, today model.Date) (int,
 	// The towns' officials who linked a WeChat user to their account.
 	var scopes []string
 	for town := range towns {
-		scopes = append(scopes, town, town+strings.Repeat("0", 12-len(town)))
+		scopes = append(scopes, push.TownScopes(town)...)
 	}
 	admins, err := push.Officials(ctx, r.db, scopes)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/xiangbang/xiangbang/model"
+	"github.com/xiangbang/xiangbang/model/pii"
 	"github.com/xiangbang/xiangbang/service/push"
 )
 
@@ -20,9 +21,10 @@ const KindDenied = "visit_denied"
 const deniedNoteRunes = 60
 
 // NotifyDenied queues, inside tx, a notice of the denied visit v to every
-// official whose scope covers the household and who can be reached on
-// WeChat. A denial is the sign of a made-up visit (虚假走访), so it goes to
-// the officials who decide what to do about it; the cadre who recorded the
+// official of the household's town who can be reached on WeChat. A denial
+// is the sign of a made-up visit (虚假走访), so it goes to the officials who
+// look into it, as overdue payments do (the county sees denials on its
+// dashboard, not one message each); the cadre who recorded the
 // visit is not told here (they see the answer on the visit as before). The
 // dedupe key names the visit's root, so a retried transaction, a second
 // device or a correction of the same visit never tells an official twice.
@@ -41,7 +43,7 @@ func NotifyDenied(ctx context.Context, tx *model.DB, loc *time.Location, v model
 	if err != nil {
 		return 0, err
 	}
-	admins, err := push.Officials(ctx, tx, push.CoveringScopes(about.RegionCode))
+	admins, err := push.Officials(ctx, tx, push.TownScopes(about.RegionCode))
 	if err != nil || len(admins) == 0 {
 		return 0, err
 	}
@@ -60,8 +62,9 @@ func NotifyDenied(ctx context.Context, tx *model.DB, loc *time.Location, v model
 			"village":      about.VillageName,
 			"cadre":        about.CadreName,
 			"date":         fmt.Sprintf("%d年%d月%d日", at.Year(), at.Month(), at.Day()),
-			"note":         truncateRunes(note, deniedNoteRunes),
-			"remark":       "农户称这次走访没有发生，请核实",
+			// Free text leaves for WeChat's servers: numbers in it are masked.
+			"note":   truncateRunes(pii.MaskNumbersInText(note), deniedNoteRunes),
+			"remark": "农户称这次走访没有发生，请核实",
 		},
 		// The household file, where the visit and its answer are.
 		Page: fmt.Sprintf("pages/cadre/household?id=%d", v.HouseholdID),

@@ -25,8 +25,8 @@ type deniedWorld struct {
 	hh        model.Household
 	cadre     model.Cadre
 	cadreUser model.User
-	covering  []model.AdminUser // with a WeChat user, scope over the village
-	others    []model.AdminUser // another town's, one without WeChat, one disabled
+	town      []model.AdminUser // the village's town, with a WeChat user (both spellings of its scope)
+	others    []model.AdminUser // the county's, the whole deployment's, another town's, one without WeChat, one disabled
 }
 
 func newDeniedWorld(t *testing.T, db *model.DB) *deniedWorld {
@@ -49,10 +49,10 @@ func newDeniedWorld(t *testing.T, db *model.DB) *deniedWorld {
 		a.WechatUserID = &g.ID
 		return a
 	}
-	w.covering = []model.AdminUser{linked("419901100"), linked("419901000000"), linked("")}
+	w.town = []model.AdminUser{linked("419901100"), linked("419901100000")}
 	disabled := linked("419901100")
 	db.Model(&disabled).Update("disabled", true)
-	w.others = []model.AdminUser{linked("419902100"), fx.Admin("419901100"), disabled}
+	w.others = []model.AdminUser{linked("419901000000"), linked(""), linked("419902100"), fx.Admin("419901100"), disabled}
 	return w
 }
 
@@ -86,7 +86,7 @@ func (w *deniedWorld) denials(t *testing.T) map[int64]model.OutboxMessage {
 	return out
 }
 
-func TestDeniedVisitTellsTheOfficialsOverTheVillage(t *testing.T) {
+func TestDeniedVisitTellsTheTownsOfficials(t *testing.T) {
 	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
 		ctx := context.Background()
 		w := newDeniedWorld(t, db)
@@ -101,7 +101,7 @@ func TestDeniedVisitTellsTheOfficialsOverTheVillage(t *testing.T) {
 		if overdue() {
 			t.Fatal("overdue although visited yesterday")
 		}
-		note := "那天家里没人，" + strings.Repeat("根本没有人来过", 20)
+		note := "那天家里没人，电话13812345678，" + strings.Repeat("根本没有人来过", 20)
 		if _, err := w.s.Confirm(ctx, w.household, v.ID, false, note); err != nil {
 			t.Fatal(err)
 		}
@@ -111,10 +111,10 @@ func TestDeniedVisitTellsTheOfficialsOverTheVillage(t *testing.T) {
 			t.Fatal("a denied visit still counts as the household's last visit")
 		}
 		got := w.denials(t)
-		if len(got) != len(w.covering) {
-			t.Fatalf("%d notices, want one to each of %d covering officials", len(got), len(w.covering))
+		if len(got) != len(w.town) {
+			t.Fatalf("%d notices, want one to each of %d town officials", len(got), len(w.town))
 		}
-		for _, a := range w.covering {
+		for _, a := range w.town {
 			r, ok := got[*a.WechatUserID]
 			if !ok {
 				t.Fatalf("official %d (scope %q) not told", a.ID, a.RegionScope)
@@ -137,7 +137,7 @@ func TestDeniedVisitTellsTheOfficialsOverTheVillage(t *testing.T) {
 		// What the notice says: the household number (never an ID card), the
 		// village, the cadre, the day, the note cut short, and where to look.
 		var data map[string]string
-		r := got[*w.covering[0].WechatUserID]
+		r := got[*w.town[0].WechatUserID]
 		if err := json.Unmarshal([]byte(r.Payload), &data); err != nil {
 			t.Fatal(err)
 		}
@@ -149,8 +149,8 @@ func TestDeniedVisitTellsTheOfficialsOverTheVillage(t *testing.T) {
 				t.Errorf("data[%s] = %q, want %q", k, data[k], v)
 			}
 		}
-		if n := len([]rune(data["note"])); n != 60 || !strings.HasPrefix(data["note"], "那天家里没人") || !strings.HasSuffix(data["note"], "…") {
-			t.Errorf("note %q (%d characters), want the start, cut to 60", data["note"], n)
+		if n := len([]rune(data["note"])); n != 60 || !strings.HasPrefix(data["note"], "那天家里没人，电话138****5678，") || !strings.HasSuffix(data["note"], "…") {
+			t.Errorf("note %q (%d characters), want the start with the phone masked, cut to 60", data["note"], n)
 		}
 		if r.Page != fmt.Sprintf("pages/cadre/household?id=%d", w.hh.ID) {
 			t.Errorf("page %q", r.Page)
@@ -160,15 +160,15 @@ func TestDeniedVisitTellsTheOfficialsOverTheVillage(t *testing.T) {
 		if _, err := w.s.Confirm(ctx, w.household, v.ID, false, note); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(w.denials(t)); n != len(w.covering) {
-			t.Fatalf("%d notices after the answer was repeated, want %d", n, len(w.covering))
+		if n := len(w.denials(t)); n != len(w.town) {
+			t.Fatalf("%d notices after the answer was repeated, want %d", n, len(w.town))
 		}
 		// A confirmation queues nothing for officials.
 		if _, err := w.s.Confirm(ctx, w.household, w.visit(t).ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(w.denials(t)); n != len(w.covering) {
-			t.Fatalf("%d notices after a confirmation, want %d", n, len(w.covering))
+		if n := len(w.denials(t)); n != len(w.town) {
+			t.Fatalf("%d notices after a confirmation, want %d", n, len(w.town))
 		}
 	})
 }
@@ -182,7 +182,7 @@ func TestNotifyDeniedOncePerVisit(t *testing.T) {
 		v := w.visit(t)
 		v.Confirmation = model.ConfirmDenied
 		loc := time.FixedZone("CST", 8*3600)
-		if n, err := visits.NotifyDenied(ctx, db, loc, v); err != nil || n != len(w.covering) {
+		if n, err := visits.NotifyDenied(ctx, db, loc, v); err != nil || n != len(w.town) {
 			t.Fatalf("first: %d, %v", n, err)
 		}
 		rev := v

@@ -1,7 +1,6 @@
-package chatbot
+package pii
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -20,16 +19,9 @@ func TestMaskNumbers(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := maskNumbers(c.in); got != c.want {
-				t.Errorf("maskNumbers(%q) = %q, want %q", c.in, got, c.want)
+			if got := MaskNumbersInText(c.in); got != c.want {
+				t.Errorf("MaskNumbersInText(%q) = %q, want %q", c.in, got, c.want)
 			}
 		})
-	}
-}
-
-func TestStoredTextIsCut(t *testing.T) {
-	long := strings.Repeat("钱", 800)
-	if got := []rune(storedText(long)); len(got) != maxStoredRunes {
-		t.Fatalf("stored %d runes, want %d", len(got), maxStoredRunes)
 	}
 }

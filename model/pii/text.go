@@ -1,4 +1,4 @@
-package chatbot
+package pii
 
 import (
 	"regexp"
@@ -13,12 +13,13 @@ var numberRun = regexp.MustCompile(`[0-9][0-9 \-]*[0-9Xx]`)
 // dateRun is a date written with dashes, which is not a personal number.
 var dateRun = regexp.MustCompile(`^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$`)
 
-// maskNumbers hides what could be a personal number in text people send:
+// MaskNumbersInText hides what could be a personal number in free text people
+// write (messages to the bot, notes that travel in notices):
 // any run of seven digits or more. ID cards and mobiles come out as API.md
 // masks them (4101**********123X, 138****5678); other long numbers (bank
 // cards, landlines) keep only their ends. Full-width digits are read as
 // digits first.
-func maskNumbers(s string) string {
+func MaskNumbersInText(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if r >= '０' && r <= '９' {
 			return r - '０' + '0'
