@@ -23,7 +23,7 @@ type accessWorld struct {
 	tokens map[string]string
 	// targets: "A" is in scope of the *A roles, "B" of the *B roles.
 	household, member, visit, payment, cadre map[string]int64
-	job                               int64
+	job                                      int64
 }
 
 const (
