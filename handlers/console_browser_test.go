@@ -23,6 +23,7 @@ const demoPassword = "xiangbang-demo"
 // the dashboard, follow a figure to its list, filter and search the
 // households, open one (audited), export, answer a report, import a file
 // and download its rejected rows, retry a failed push, manage a pairing,
+// take a cadre out of post,
 // see the demo's WeChat messages, and sign out.
 func TestConsoleInBrowser(t *testing.T) {
 	b := newBrowser(t)
@@ -295,6 +296,29 @@ func TestConsoleInBrowser(t *testing.T) {
 		must(t, h.db.First(&p, p.ID).Error)
 		if p.EndedOn.IsZero() {
 			t.Fatal("the pairing did not end")
+		}
+	})
+
+	t.Run("a cadre leaves from their page", func(t *testing.T) {
+		// The newest such cadre: the oldest's page is the one open now, and
+		// setting the hash it already has would not draw it again.
+		var c model.Cadre
+		must(t, h.db.Where("status = ? AND id IN (SELECT cadre_id FROM pairings WHERE ended_on IS NULL)", model.CadreActive).Order("id DESC").First(&c).Error)
+		var active int64
+		must(t, h.db.Model(&model.Pairing{}).Where("cadre_id = ? AND ended_on IS NULL", c.ID).Count(&active).Error)
+		path := "cadres/" + strconv.FormatInt(c.ID, 10)
+		b.open(t, "#/"+path, path)
+		b.do(t, chromedp.Click(chromedp.ID("leave")), chromedp.WaitVisible(chromedp.CSS(`dialog input[type="date"]`)))
+		if msg := eval[string](t, b, `document.querySelector('dialog p').textContent`); !strings.Contains(msg, fmt.Sprintf("结束 %d 户的结对", active)) {
+			t.Fatalf("the question does not say how many pairings end (%d): %q", active, msg)
+		}
+		b.navigate(t, path, chromedp.Click(chromedp.CSS(`dialog button[type="submit"]`)))
+		must(t, h.db.First(&c, c.ID).Error)
+		if c.Status != model.CadreLeft {
+			t.Fatalf("status %q after 离岗", c.Status)
+		}
+		if shown := eval[string](t, b, `(document.getElementById('cadre-status') || {}).textContent || ''`); shown != "离岗" {
+			t.Fatalf("the page shows %q", shown)
 		}
 	})
 

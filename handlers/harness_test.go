@@ -210,7 +210,7 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	importSvc, err := imports.New(imports.Deps{DB: db, Cipher: modeltest.Cipher(t), Audit: auditLog, Items: config.DefaultSubsidyItems(),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Payments: subsidies}, imports.Options{DataDir: t.TempDir(), Location: cfg.Location()})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Payments: subsidies, Sessions: tokens}, imports.Options{DataDir: t.TempDir(), Location: cfg.Location()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,8 @@ func (s *Server) consoleRoutes(adm *gin.RouterGroup) {
 	adm.GET("/cadres", official, s.listCadres)
 	adm.GET("/cadres.xlsx", official, s.exportCadres)
 	adm.GET("/cadres/:id", official, s.getCadre)
+	adm.POST("/cadres/:id/leave", official, s.cadreLeaves)
+	adm.POST("/cadres/:id/return", official, s.cadreReturns)
 	adm.POST("/pairings", official, s.createPairing)
 	adm.POST("/pairings/:id/end", official, s.endPairing)
 	adm.GET("/outbox", official, s.listOutbox)

@@ -13,6 +13,14 @@ var CadreKinds = map[string]string{
 	"county_leader":     "县处级领导",
 }
 
+// Cadre statuses. A cadre who left (rotated out, changed jobs) keeps the
+// row, so pairings, visits and cases still name them; sign-in, invites and
+// new pairings are refused to anyone not active.
+const (
+	CadreActive = "active"
+	CadreLeft   = "left"
+)
+
 // Cadre is a person who helps households.
 type Cadre struct {
 	ID           int64
@@ -23,7 +31,7 @@ type Cadre struct {
 	RegionCode   string
 	Phone        Sealed `gorm:"embedded;embeddedPrefix:phone_" json:"-"`
 	IDCard       Sealed `gorm:"embedded;embeddedPrefix:id_card_" json:"-"` // when the county's list gives it
-	Status       string
+	Status       string // CadreActive | CadreLeft
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }

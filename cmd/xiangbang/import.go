@@ -14,6 +14,7 @@ import (
 	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/service/audit"
+	"github.com/xiangbang/xiangbang/service/auth"
 	"github.com/xiangbang/xiangbang/service/exports"
 	"github.com/xiangbang/xiangbang/service/importer"
 	"github.com/xiangbang/xiangbang/service/imports"
@@ -255,7 +256,14 @@ func (a *app) newImports() (*imports.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return imports.New(imports.Deps{DB: a.db, Cipher: a.cipher, Audit: a.audit, Items: items, Logger: a.log, Payments: subsidies},
+	// Cadres a roster marks 离岗 lose their cached sign-ins at once (on the
+	// servers too when they share Redis with this process).
+	tokens, err := auth.NewTokens(a.db, a.kv, a.tokenSecret, nil)
+	if err != nil {
+		return nil, err
+	}
+	return imports.New(imports.Deps{DB: a.db, Cipher: a.cipher, Audit: a.audit, Items: items, Logger: a.log, Payments: subsidies,
+		Sessions: tokens},
 		imports.Options{DataDir: a.cfg.DataDir, Location: a.cfg.Location()})
 }
 

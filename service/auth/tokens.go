@@ -169,6 +169,29 @@ func (t *Tokens) ForgetSubject(ctx context.Context, kind string, subjectID int64
 	return nil
 }
 
+// ForgetCadres drops the cached principals of every live session of the
+// WeChat users bound to the cadres. Loading a principal refuses a cadre not
+// in post, so after this their next request answers 403 cadre_inactive, on
+// every instance sharing the kv store, instead of minutes later. The
+// sessions stay: should the cadre return to post, the same phone works.
+func (t *Tokens) ForgetCadres(ctx context.Context, cadreIDs ...int64) error {
+	if len(cadreIDs) == 0 {
+		return nil
+	}
+	var ids []string
+	if err := t.db.WithContext(ctx).Table("sessions s").Joins("JOIN users u ON u.id = s.subject_id").
+		Where("s.subject_kind = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.cadre_id IN ?", model.SubjectUser, t.now().UTC(), cadreIDs).
+		Pluck("s.token_id", &ids).Error; err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := t.Forget(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (t *Tokens) cachedPrincipal(ctx context.Context, tokenID string) (Principal, bool) {
 	raw, err := t.kv.Get(ctx, "principal:"+tokenID)
 	if err != nil {

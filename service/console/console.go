@@ -16,6 +16,7 @@ import (
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/service/audit"
+	"github.com/xiangbang/xiangbang/service/handover"
 	"github.com/xiangbang/xiangbang/service/report"
 )
 
@@ -47,6 +48,7 @@ type Service struct {
 	o        Options
 	payments statsCache
 	reports  *report.Reassigner // moves open cases when a pairing changes
+	hands    *handover.Hands    // ends pairings and hands over a cadre who leaves
 }
 
 // New builds the service.
@@ -70,7 +72,11 @@ func New(d Deps, o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: d.DB, audit: d.Audit, policy: d.Policy, o: o, reports: reports}, nil
+	hands, err := handover.New(d.Audit, reports, o.Now)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{db: d.DB, audit: d.Audit, policy: d.Policy, o: o, reports: reports, hands: hands}, nil
 }
 
 func (s *Service) now() time.Time { return s.o.Now().UTC() }

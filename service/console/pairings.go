@@ -6,6 +6,7 @@ import (
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/service/audit"
+	"github.com/xiangbang/xiangbang/service/handover"
 )
 
 // PairingView is a pairing with both sides named.
@@ -89,11 +90,16 @@ func (s *Service) Pair(ctx context.Context, scope model.Scope, who audit.Actor, 
 	}
 	var id int64
 	err := s.db.Tx(ctx, func(tx *model.DB) error {
+		// Locked before it is read, so a leave at the same moment cannot
+		// miss the pairing made here.
+		if err := handover.LockCadre(ctx, tx, in.CadreID); err != nil {
+			return err
+		}
 		c, err := s.cadreInScope(ctx, tx, scope, in.CadreID)
 		if err != nil {
 			return err
 		}
-		if c.Status != "active" {
+		if c.Status != model.CadreActive {
 			return ErrCadreInactive
 		}
 		var h model.Household
@@ -207,16 +213,8 @@ func (s *Service) EndPairing(ctx context.Context, scope model.Scope, who audit.A
 }
 
 func (s *Service) endPairing(ctx context.Context, tx *model.DB, who audit.Actor, p model.Pairing, region string, on model.Date, why string) error {
-	if on.Before(p.StartedOn) {
-		on = p.StartedOn
-	}
-	res := tx.WithContext(ctx).Model(&model.Pairing{}).Where("id = ? AND ended_on IS NULL", p.ID).
-		Updates(map[string]any{"ended_on": on, "updated_at": s.now()})
-	if res.Error != nil || res.RowsAffected == 0 {
-		return res.Error
-	}
-	return s.audit.Record(ctx, tx, who, audit.Event{Action: "pairing.end", TargetKind: "household", TargetID: p.HouseholdID, RegionCode: region,
-		Detail: map[string]any{"pairing_id": p.ID, "cadre_id": p.CadreID, "role": p.Role, "ended_on": on.String(), "reason": why}})
+	_, err := s.hands.EndPairing(ctx, tx, who, p, region, on, why)
+	return err
 }
 
 func (s *Service) pairingView(ctx context.Context, id int64) (PairingView, error) {

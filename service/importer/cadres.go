@@ -26,6 +26,9 @@ type CadreRow struct {
 	Organization string
 	Position     string
 	RegionCode   string // where they serve
+	// Status is model.CadreActive or model.CadreLeft, or "" when the file
+	// has no 在岗状态 or leaves it blank: the stored status stays.
+	Status string
 }
 
 func cadreSpec() *Spec {
@@ -39,6 +42,8 @@ func cadreSpec() *Spec {
 		{Key: "position", Header: "职务", Aliases: []string{"职务职级", "现任职务", "职位"}, Example: "科员"},
 		{Key: "region_code", Header: "所在区划代码", Aliases: []string{"帮扶区划代码", "驻村区划代码", "所在村代码", "帮扶村代码", "区划代码", "行政区划代码"},
 			Required: true, Example: "410122100201", Note: "所帮扶或驻在的村、乡镇或县的12位区划代码"},
+		{Key: "status", Header: "在岗状态", Aliases: []string{"状态", "人员状态", "在岗情况"}, Example: "在岗",
+			Note: "在岗或离岗（调离、离职）；离岗的干部结对于导入当日结束，未办结的问题反映转交接手干部；不填则不变"},
 	}}
 }
 
@@ -53,9 +58,18 @@ func cadreKindEnum() *enum {
 	)
 }
 
+// cadreStatusEnum reads 在岗/离岗 as county rosters spell them: a cadre
+// rotated out (调离) or who quit (离职) has left their post.
+func cadreStatusEnum() *enum {
+	return newEnum("在岗状态",
+		enumValue{model.CadreActive, "在岗", []string{"正常", "在职"}},
+		enumValue{model.CadreLeft, "离岗", []string{"调离", "离职", "已调离", "已离岗", "已离职", "不在岗"}},
+	)
+}
+
 // NewCadreDecoder reads cadres (姓名, 联系电话, 干部类型, 所在区划代码...).
 func NewCadreDecoder(src Source, opts Options) (*Decoder[CadreRow], error) {
-	kinds := cadreKindEnum()
+	kinds, statuses := cadreKindEnum(), cadreStatusEnum()
 	return newDecoder(src, KindCadres, opts, kindRules[CadreRow]{
 		parse: func(c *rowContext) CadreRow {
 			r := CadreRow{Row: c.row.Num}
@@ -66,6 +80,7 @@ func NewCadreDecoder(src Source, opts Options) (*Decoder[CadreRow], error) {
 			r.Organization = c.text("organization", false, 128)
 			r.Position = c.text("position", false, 64)
 			r.RegionCode = c.regionCode("region_code", true)
+			r.Status = c.enumValue("status", statuses, false)
 			if r.RegionCode != "" && c.lookupRegion("region_code", r.RegionCode) {
 				checkCadreLevel(c, r.Kind, r.RegionCode)
 			}

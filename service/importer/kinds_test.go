@@ -402,6 +402,25 @@ func TestCadreRows(t *testing.T) {
 	}
 }
 
+// TestCadreStatusColumn: 在岗状态 is optional; the rosters' words for a
+// cadre rotated out or gone read as left, blank leaves the status as is.
+func TestCadreStatusColumn(t *testing.T) {
+	csv := "姓名,联系电话,干部类型,所在区划代码,状态\n" +
+		"测试甲,13800138011,帮扶责任人,410122100201,在岗\n测试乙,13800138012,帮扶责任人,410122100201,调离\n" +
+		"测试丙,13800138013,帮扶责任人,410122100201,离职\n测试丁,13800138014,帮扶责任人,410122100201,正常\n" +
+		"测试戊,13800138015,帮扶责任人,410122100201,\n测试己,13800138016,帮扶责任人,410122100201,休假\n"
+	recs, rejs := decodeAll(t, NewCadreDecoder, testOptions(t), csv)
+	want := []string{model.CadreActive, model.CadreLeft, model.CadreLeft, model.CadreActive, ""}
+	for i, w := range want {
+		if len(rejs[i]) > 0 || recs[i].Status != w {
+			t.Errorf("row %d: status %q (%+v), want %q", i+2, recs[i].Status, rejs[i], w)
+		}
+	}
+	if len(rejs[5]) != 1 || rejs[5][0].Column != "状态" {
+		t.Errorf("休假 is no status: %+v", rejs[5])
+	}
+}
+
 func TestCadreBadRows(t *testing.T) {
 	good := "测试丁四,,13800138001,帮扶责任人,,,410122100201"
 	checkBadRows(t, NewCadreDecoder, testOptions(t), cadreHeader, good, []badRow{

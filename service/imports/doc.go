@@ -60,7 +60,12 @@
 // a payment_events row (old and new status) for the push engine. Pairings
 // a batch creates or changes move their households' open cases to the
 // cadre the filing rule now picks (report.Reassigner), in the batch's
-// transaction. A row's updated_at moves only when the row really changes.
+// transaction. A cadre row whose 在岗状态 turns 离岗 hands over as the
+// console's 离岗 does (service/handover): pairings end on the import day,
+// open cases move, unused invites are revoked, in the batch's transaction;
+// after commit CadreSessions drops the cadre's cached sign-ins, and the
+// run's summary counts cadres_left and pairings_ended. A row's updated_at
+// moves only when the row really changes.
 //
 // With --keep-good (mode keep_good) one pass does both: good rows are
 // written, bad ones reported.

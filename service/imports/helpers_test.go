@@ -54,13 +54,27 @@ func (r *invalidations) InvalidateHousehold(_ context.Context, ids ...int64) err
 	return nil
 }
 
+// forgotten records which cadres' sessions the sign-in cache was told to drop.
+type forgotten struct {
+	mu  sync.Mutex
+	ids []int64
+}
+
+func (r *forgotten) ForgetCadres(_ context.Context, ids ...int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ids = append(r.ids, ids...)
+	return nil
+}
+
 type env struct {
-	t     *testing.T
-	db    *model.DB
-	svc   *Service
-	cache *invalidations
-	clock *time.Time
-	fx    *modeltest.Fixtures
+	t      *testing.T
+	db     *model.DB
+	svc    *Service
+	cache  *invalidations
+	forgot *forgotten
+	clock  *time.Time
+	fx     *modeltest.Fixtures
 }
 
 func newEnv(t *testing.T, db *model.DB) *env {
@@ -74,9 +88,9 @@ func newEnv(t *testing.T, db *model.DB) *env {
 		t.Fatal(err)
 	}
 	now := testNow
-	e := &env{t: t, db: db, cache: &invalidations{}, clock: &now, fx: modeltest.NewFixtures(t, db)}
+	e := &env{t: t, db: db, cache: &invalidations{}, forgot: &forgotten{}, clock: &now, fx: modeltest.NewFixtures(t, db)}
 	e.svc, err = New(Deps{DB: db, Cipher: e.fx.Cipher, Audit: log, Items: items, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Payments: e.cache}, Options{DataDir: t.TempDir(), Location: shanghai(), BatchSize: 4, Now: func() time.Time { return *e.clock }})
+		Payments: e.cache, Sessions: e.forgot}, Options{DataDir: t.TempDir(), Location: shanghai(), BatchSize: 4, Now: func() time.Time { return *e.clock }})
 	if err != nil {
 		t.Fatal(err)
 	}

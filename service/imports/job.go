@@ -171,6 +171,7 @@ type batch struct {
 	events    []model.PaymentEvent
 	extra     map[string]int // added to the job's when the batch commits
 	touched   map[int64]bool // households whose payments changed
+	left      []int64        // cadres taken out of post: their sessions are forgotten after commit
 }
 
 // changedRow records an update of one stored row: counted, and audited by
@@ -241,6 +242,12 @@ func (j *job) flush(fn func(b *batch) error) error {
 		j.extra[k] += n
 	}
 	j.mu.Unlock()
+	if j.s.sessions != nil && len(b.left) > 0 {
+		if err := j.s.sessions.ForgetCadres(j.ctx, b.left...); err != nil {
+			// The cadres are marked left; a cached principal expires within minutes.
+			j.s.log.Warn("import: sessions of cadres who left not forgotten", "run", j.runID, "cadres", len(b.left), "err", err)
+		}
+	}
 	if j.s.payments != nil && len(b.touched) > 0 {
 		ids := make([]int64, 0, len(b.touched))
 		for id := range b.touched {

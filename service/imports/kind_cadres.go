@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/xiangbang/xiangbang/model"
@@ -88,6 +89,20 @@ func (w *cadreWriter) flush(b *batch, items []cadreItem) error {
 			ids = append(ids, it.storedID)
 		}
 	}
+	// Cadres the file takes out of post are locked before anything is
+	// read, as the console's leave does, so a pairing made meanwhile is
+	// either seen and ended or made after, and refused.
+	var leaving []int64
+	for _, it := range items {
+		if it.storedID != 0 && it.r.Status == model.CadreLeft {
+			leaving = append(leaving, it.storedID)
+		}
+	}
+	if len(leaving) > 0 {
+		if err := b.tx.WithContext(b.ctx).Exec("UPDATE cadres SET updated_at = updated_at WHERE id IN ?", leaving).Error; err != nil {
+			return err
+		}
+	}
 	byID := map[int64]*model.Cadre{}
 	if len(ids) > 0 {
 		var stored []model.Cadre
@@ -106,7 +121,7 @@ func (w *cadreWriter) flush(b *batch, items []cadreItem) error {
 			b.created++
 			rows = append(rows, append(append(append([]any{r.Name, r.Kind, r.Organization, r.Position, r.RegionCode},
 				sealedArgs(model.Seal(j.s.cipher, pii.PurposePhone, r.Phone))...),
-				sealedArgs(model.Seal(j.s.cipher, pii.PurposeIDCard, r.IDCard))...), "active", b.now, b.now))
+				sealedArgs(model.Seal(j.s.cipher, pii.PurposeIDCard, r.IDCard))...), cmp.Or(r.Status, model.CadreActive), b.now, b.now))
 			continue
 		}
 		var c changes
@@ -136,6 +151,13 @@ func (w *cadreWriter) flush(b *batch, items []cadreItem) error {
 				setSealed(set, "id_card_", id)
 			}
 		}
+		leaves := r.Status == model.CadreLeft && old.Status == model.CadreActive
+		switch {
+		case leaves:
+			c = append(c, "status") // set by the hand-over below
+		case r.Status == model.CadreActive && old.Status == model.CadreLeft:
+			field("status", old.Status, r.Status) // back in post; nothing is restored
+		}
 		if len(c) == 0 {
 			b.unchanged++
 			continue
@@ -145,11 +167,38 @@ func (w *cadreWriter) flush(b *batch, items []cadreItem) error {
 			return err
 		}
 		b.changedRow("cadre", old.ID, r.RegionCode, c)
+		if leaves {
+			left := *old
+			left.RegionCode = r.RegionCode
+			if err := w.leave(b, left); err != nil {
+				return err
+			}
+		}
 	}
 	if len(rows) == 0 {
 		return nil
 	}
 	return cadreInsert.exec(b, rows)
+}
+
+// leave hands over a cadre the file marks 离岗 as the console's leave
+// does, in the batch's transaction: pairings end on the import day in the
+// county's zone, open cases move by the filing rule, unused invites are
+// revoked. The run's summary counts it.
+func (w *cadreWriter) leave(b *batch, c model.Cadre) error {
+	left, err := b.j.s.hands.Leave(b.ctx, b.tx, b.j.req.Actor, c, b.j.s.today())
+	if err != nil {
+		return err
+	}
+	b.left = append(b.left, c.ID)
+	b.extra["cadres_left"]++
+	if left.PairingsEnded > 0 {
+		b.extra["pairings_ended"] += left.PairingsEnded
+	}
+	if left.ReportsMoved > 0 {
+		b.extra["reports_reassigned"] += left.ReportsMoved
+	}
+	return nil
 }
 
 func setSealed(set map[string]any, prefix string, s model.Sealed) {

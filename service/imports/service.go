@@ -11,6 +11,7 @@ import (
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/pii"
 	"github.com/xiangbang/xiangbang/service/audit"
+	"github.com/xiangbang/xiangbang/service/handover"
 	"github.com/xiangbang/xiangbang/service/importer"
 	"github.com/xiangbang/xiangbang/service/report"
 )
@@ -23,8 +24,16 @@ type PaymentsChanged interface {
 	InvalidateHousehold(ctx context.Context, householdIDs ...int64) error
 }
 
+// CadreSessions is told, after each committed batch, which cadres an
+// import took out of post: the sign-in cache drops their principals, so
+// their next request is refused at once (auth.Tokens.ForgetCadres).
+type CadreSessions interface {
+	ForgetCadres(ctx context.Context, cadreIDs ...int64) error
+}
+
 // Deps are what the service needs; New refuses missing ones except
-// Payments, which may be nil when nothing caches payments.
+// Payments and Sessions, which may be nil when nothing caches payments or
+// principals (without Sessions a cached principal lasts out its minutes).
 type Deps struct {
 	DB       *model.DB
 	Cipher   *pii.Cipher
@@ -32,6 +41,7 @@ type Deps struct {
 	Items    []config.SubsidyItem // the catalogue synced to subsidy_items
 	Logger   *slog.Logger
 	Payments PaymentsChanged
+	Sessions CadreSessions
 }
 
 // Options tune the service.
@@ -60,6 +70,8 @@ type Service struct {
 	log      *slog.Logger
 	payments PaymentsChanged
 	reports  *report.Reassigner // moves open cases when pairings change
+	hands    *handover.Hands    // a cadre who leaves hands over their households
+	sessions CadreSessions
 	o        Options
 }
 
@@ -94,8 +106,12 @@ func New(d Deps, o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	hands, err := handover.New(d.Audit, reports, o.Now)
+	if err != nil {
+		return nil, err
+	}
 	return &Service{db: d.DB, cipher: d.Cipher, audit: d.Audit, items: items, log: d.Logger, payments: d.Payments,
-		reports: reports, o: o}, nil
+		reports: reports, hands: hands, sessions: d.Sessions, o: o}, nil
 }
 
 // Dir is where uploads and reports are kept.

@@ -9,6 +9,7 @@ export function ask({title, message, input, confirmText = '确定', danger = fal
   return new Promise(resolve => {
     const field = input ? h(input.multiline ? 'textarea' : 'input', {
       class: 'input', name: 'value', rows: input.multiline ? 4 : undefined, placeholder: input.placeholder || '',
+      type: input.multiline ? undefined : input.type, // e.g. 'date': the browser's own picker
       maxlength: input.maxlength || 1000, value: input.value || '', 'aria-label': input.label || title,
     }) : null;
     const error = h('p', {class: 'form-error', role: 'alert'});

@@ -66,6 +66,7 @@ export const flagNames = {
 export const labourNames = {full: '普通劳动力', weak: '弱劳动力', half: '半劳动力', none: '无劳动力'};
 export const employmentNames = {employed: '务工中', unemployed: '未就业', returned: '返乡', unknown: '未知'};
 export const pairingRoleNames = {responsible: '帮扶责任人', work_team: '驻村工作队', leader: '提级帮扶领导'};
+export const cadreStatusNames = {active: '在岗', left: '离岗'};
 export const cadreKindNames = {
   responsible: '帮扶责任人', first_secretary: '驻村第一书记', work_team: '驻村工作队员',
   village_committee: '村两委成员', township_leader: '乡科级领导', county_leader: '县处级领导',

@@ -1,5 +1,6 @@
 // cadre.js: one cadre and their pairings — GET /admin/api/cadres/{id},
-// POST /admin/api/pairings and /admin/api/pairings/{id}/end.
+// POST /admin/api/pairings and /admin/api/pairings/{id}/end, and the cadre
+// leaving their post (POST /admin/api/cadres/{id}/leave, /return).
 
 import {h, mount} from '../lib/dom.js';
 import {api, ApiError} from '../lib/api.js';
@@ -30,8 +31,12 @@ export async function render(view, {params, query}) {
   const add = h('form', {class: 'filters', id: 'pair-form'}, h('label', {class: 'filter'}, h('span', {}, '户编号'), no),
     h('label', {class: 'filter'}, h('span', {}, '角色'), role), h('button', {type: 'submit', class: 'btn btn-primary'}, '新增结对'));
   add.addEventListener('submit', e => { e.preventDefault(); pair(c, no.value.trim(), role.value, params, query); });
+  if (c.status === 'left') add.hidden = true; // pairing a cadre not in post is refused
   mount(view,
-    heading(c.name, c.bound ? h('span', {class: 'tag tag-ok'}, '已绑定微信') : h('button', {type: 'button', class: 'btn', onclick: () => invite(c)}, '生成邀请码'),
+    heading(c.name, ...(c.status === 'left'
+      ? [h('span', {class: 'tag', id: 'cadre-status'}, '离岗'), h('button', {type: 'button', class: 'btn', onclick: () => back(c, params, query)}, '恢复在岗')]
+      : [c.bound ? h('span', {class: 'tag tag-ok'}, '已绑定微信') : h('button', {type: 'button', class: 'btn', onclick: () => invite(c)}, '生成邀请码'),
+        h('button', {type: 'button', class: 'btn btn-danger', id: 'leave', onclick: () => leave(c, params, query)}, '离岗')]),
       h('a', {class: 'btn btn-plain', href: '#/cadres?region=' + c.region_code}, '返回干部名单')),
     h('dl', {class: 'facts'},
       [['类别', c.kind_name], ['单位', c.organization], ['职务', c.position], ['服务地区', c.region_name], ['电话', c.phone_masked],
@@ -70,6 +75,47 @@ async function end(p, params, query) {
   try {
     await api.post('/pairings/' + p.id + '/end');
     toast('已结束结对');
+    go('cadres/' + params.id, query, true);
+  } catch (e) {
+    toast(e.message, 'error');
+  }
+}
+
+// today is the local date as YYYY-MM-DD (officials' browsers keep the
+// county's time).
+function today() {
+  const d = new Date();
+  return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+}
+
+// leave takes the cadre out of post on a day the official picks: the
+// server ends their pairings and hands their open cases on in one step, so
+// the question says what will happen before it does.
+async function leave(c, params, query) {
+  const active = c.pairings.filter(p => p.active).length;
+  const ok = await ask({
+    title: c.name + ' 离岗',
+    message: (active ? '将于离岗日结束 ' + active + ' 户的结对，' : '') + '其未办结的问题反映转交接手干部，未用的邀请码作废，小程序登录立即失效。记录会保留。',
+    input: {label: '离岗日期', type: 'date', value: today()},
+    confirmText: '确认离岗', danger: true,
+  });
+  if (!ok.ok) return;
+  try {
+    const out = await api.post('/cadres/' + c.id + '/leave', {on: ok.value});
+    toast('已离岗：结束结对 ' + out.pairings_ended + ' 户，转交问题 ' + out.reports_moved + ' 件');
+    go('cadres/' + params.id, query, true);
+  } catch (e) {
+    toast(e.message, 'error');
+  }
+}
+
+// back puts a cadre who left in post again; pairings are not restored.
+async function back(c, params, query) {
+  const ok = await ask({title: c.name + ' 恢复在岗', message: '恢复后可重新结对、发放邀请码；原结对不会自动恢复。', confirmText: '恢复在岗'});
+  if (!ok.ok) return;
+  try {
+    await api.post('/cadres/' + c.id + '/return');
+    toast('已恢复在岗');
     go('cadres/' + params.id, query, true);
   } catch (e) {
     toast(e.message, 'error');
