@@ -29,6 +29,7 @@ type Config struct {
 	UploadLimit     Bytes         `env:"XB_UPLOAD_LIMIT" yaml:"upload_limit" default:"8MiB" help:"largest photo upload"`
 	ImportLimit     Bytes         `env:"XB_IMPORT_LIMIT" yaml:"import_limit" default:"512MiB" help:"largest import file uploaded through the admin API"`
 	TrustedProxies  []string      `env:"XB_TRUSTED_PROXIES" yaml:"trusted_proxies" default:"" help:"comma-separated proxy CIDRs whose X-Forwarded-For is believed"`
+	DebugAddr       string        `env:"XB_DEBUG_ADDR" yaml:"debug_addr" default:"" help:"loopback host:port for Go's profiler (/debug/pprof/); empty: off"`
 	SecureCookies   bool          `env:"XB_SECURE_COOKIES" yaml:"secure_cookies" default:"false" help:"mark admin cookies Secure (set behind HTTPS)"`
 
 	DataDir          string        `env:"XB_DATA_DIR" yaml:"data_dir" default:"./data" help:"the SQLite file, uploaded photos, import reports"`

@@ -40,6 +40,9 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		file string
 	}{
 		{env: map[string]string{"XB_HTTP_ADDR": "8080"}, key: "XB_HTTP_ADDR"},
+		{env: map[string]string{"XB_DEBUG_ADDR": "0.0.0.0:6060"}, key: "XB_DEBUG_ADDR"},
+		{env: map[string]string{"XB_DEBUG_ADDR": ":6060"}, key: "XB_DEBUG_ADDR"},
+		{env: map[string]string{"XB_DEBUG_ADDR": "6060"}, key: "XB_DEBUG_ADDR"},
 		{env: map[string]string{"XB_SHUTDOWN_TIMEOUT": "soon"}, key: "XB_SHUTDOWN_TIMEOUT"},
 		{env: map[string]string{"XB_SHUTDOWN_TIMEOUT": "-1s"}, key: "XB_SHUTDOWN_TIMEOUT"},
 		{env: map[string]string{"XB_DB_MAX_OPEN_CONNS": "many"}, key: "XB_DB_MAX_OPEN_CONNS"},

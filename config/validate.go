@@ -33,6 +33,14 @@ func (c *Config) Validate() error {
 	if err := checkListenAddr(c.HTTPAddr); err != nil {
 		bad("XB_HTTP_ADDR", "%v", err)
 	}
+	if c.DebugAddr != "" {
+		if err := checkListenAddr(c.DebugAddr); err != nil {
+			bad("XB_DEBUG_ADDR", "%v", err)
+		} else if host, _, _ := net.SplitHostPort(c.DebugAddr); !loopback(host) {
+			// The profiler shows memory and goroutines: never to the network.
+			bad("XB_DEBUG_ADDR", "%q: the profiler listens on a loopback address only (127.0.0.1:6060, [::1]:6060, localhost:6060)", c.DebugAddr)
+		}
+	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("XB_PUBLIC_URL", "%q is not an http(s) URL", c.PublicURL)
@@ -159,6 +167,14 @@ func checkListenAddr(addr string) error {
 		return fmt.Errorf("%q has no valid port", addr)
 	}
 	return nil
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // KeyRing is a parsed XB_PII_KEYS: AES-256 keys by id, the first active.

@@ -201,6 +201,10 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		ErrorLog:          nil,
 	}
 	loops = append(loops, loop{name: "subsidy cache invalidations", run: subsidies.Listen})
+	if a.cfg.DebugAddr != "" {
+		loops = append(loops, loop{name: "profiler", run: profiler(a.cfg.DebugAddr)})
+		a.log.Info("profiler", "url", "http://"+a.cfg.DebugAddr+"/debug/pprof/")
+	}
 	return srv, loops, nil
 }
 
