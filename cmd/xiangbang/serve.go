@@ -200,7 +200,8 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          nil,
 	}
-	loops = append(loops, loop{name: "subsidy cache invalidations", run: subsidies.Listen})
+	loops = append(loops, loop{name: "subsidy cache invalidations", run: subsidies.Listen},
+		loop{name: "sign-in cache invalidations", run: authSvc.Tokens().Listen})
 	if a.cfg.DebugAddr != "" {
 		loops = append(loops, loop{name: "profiler", run: profiler(a.cfg.DebugAddr)})
 		a.log.Info("profiler", "url", "http://"+a.cfg.DebugAddr+"/debug/pprof/")

@@ -93,18 +93,19 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	if err != nil {
 		return Principal{}, err
 	}
-	if p, ok := s.tokens.cachedPrincipal(ctx, id); ok {
+	p, epoch, ok := s.tokens.cachedPrincipal(ctx, id)
+	if ok {
 		return p, nil
 	}
 	sess, err := s.tokens.Session(ctx, token)
 	if err != nil {
 		return Principal{}, err
 	}
-	p, err := s.load(ctx, sess)
+	p, err = s.load(ctx, sess)
 	if err != nil {
 		return Principal{}, err
 	}
-	s.tokens.cachePrincipal(ctx, p, sess.ExpiresAt)
+	s.tokens.cachePrincipal(ctx, p, sess.ExpiresAt, epoch)
 	return p, nil
 }
 

@@ -36,6 +36,10 @@ type Tokens struct {
 	kv     kv.Store
 	secret []byte
 	now    func() time.Time
+	// local is the in-process first level of the principal cache (local.go);
+	// nil unless the store is shared and can broadcast (Redis).
+	local *localPrincipals
+	bc    broadcaster
 }
 
 // NewTokens builds Tokens; secret must be at least 32 bytes.
@@ -49,7 +53,11 @@ func NewTokens(db *model.DB, store kv.Store, secret []byte, now func() time.Time
 	if now == nil {
 		now = time.Now
 	}
-	return &Tokens{db: db, kv: store, secret: secret, now: now}, nil
+	t := &Tokens{db: db, kv: store, secret: secret, now: now}
+	if bc, ok := store.(broadcaster); ok {
+		t.bc, t.local = bc, newLocalPrincipals(now)
+	}
+	return t, nil
 }
 
 // Issued is a new token and its session.
@@ -147,10 +155,18 @@ func (t *Tokens) RevokeSubject(ctx context.Context, kind string, subjectID int64
 	return nil
 }
 
-// Forget drops the cached principal of a session, so the next request
-// reloads it (after a binding changes who the user is).
+// Forget drops the cached principal of a session, here and on every
+// instance sharing the kv store, so the next request reloads it (after a
+// binding changes who the user is, or the session is revoked).
 func (t *Tokens) Forget(ctx context.Context, tokenID string) error {
-	return t.kv.Del(ctx, "principal:"+tokenID)
+	if err := t.kv.Del(ctx, "principal:"+tokenID); err != nil {
+		return err
+	}
+	if t.local == nil {
+		return nil
+	}
+	t.local.forget(tokenID)
+	return t.bc.Publish(ctx, forgetChannel, []byte(tokenID))
 }
 
 // ForgetSubject drops the cached principals of every live session of a subject.
@@ -192,23 +208,39 @@ func (t *Tokens) ForgetCadres(ctx context.Context, cadreIDs ...int64) error {
 	return nil
 }
 
-func (t *Tokens) cachedPrincipal(ctx context.Context, tokenID string) (Principal, bool) {
+// cachedPrincipal looks the token's principal up in this process, then in
+// the shared store. The epoch it returns goes to cachePrincipal after a
+// miss, so a principal read before a revocation is not kept after it.
+func (t *Tokens) cachedPrincipal(ctx context.Context, tokenID string) (Principal, uint64, bool) {
+	var epoch uint64
+	if t.local != nil {
+		if p, ok := t.local.get(tokenID); ok {
+			return p, 0, true
+		}
+		epoch = t.local.begin()
+	}
 	raw, err := t.kv.Get(ctx, "principal:"+tokenID)
 	if err != nil {
-		return Principal{}, false
+		return Principal{}, epoch, false
 	}
 	var p cachedEntry
 	if json.Unmarshal(raw, &p) != nil || !t.now().Before(p.ExpiresAt) {
-		return Principal{}, false
+		return Principal{}, epoch, false
 	}
-	return p.Principal, true
+	if t.local != nil {
+		t.local.put(p.Principal, p.ExpiresAt, epoch)
+	}
+	return p.Principal, epoch, true
 }
 
-func (t *Tokens) cachePrincipal(ctx context.Context, p Principal, expires time.Time) {
+func (t *Tokens) cachePrincipal(ctx context.Context, p Principal, expires time.Time, epoch uint64) {
 	raw, _ := json.Marshal(cachedEntry{Principal: p, ExpiresAt: expires})
 	ttl := min(principalCacheTTL, expires.Sub(t.now()))
 	if ttl > 0 {
 		_ = t.kv.Set(ctx, "principal:"+p.TokenID, raw, ttl) // a cache: failure only costs a lookup
+		if t.local != nil {
+			t.local.put(p, expires, epoch)
+		}
 	}
 }
 
