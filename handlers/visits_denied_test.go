@@ -12,6 +12,7 @@ import (
 	"github.com/xiangbang/xiangbang/config"
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/modeltest"
+	"github.com/xiangbang/xiangbang/service/console"
 	"github.com/xiangbang/xiangbang/service/demo"
 	"github.com/xiangbang/xiangbang/service/push"
 	"github.com/xiangbang/xiangbang/service/visits"
@@ -53,9 +54,12 @@ func TestDeniedVisitReachesTheTownOfficial(t *testing.T) {
 		// The console's outbox shows it to the official (and the harness
 		// checks the answer for unmasked numbers: the household number is
 		// not an ID card).
-		box := decode[struct{ Items []map[string]any }](t, w.h.do("GET", "/admin/api/outbox?kind="+visits.KindDenied, nil, w.h.signInAdmin(town)))
+		box := decode[console.OutboxPage](t, w.h.do("GET", "/admin/api/outbox?kind="+visits.KindDenied, nil, w.h.signInAdmin(town)))
 		if len(box.Items) != 1 {
 			t.Fatalf("the official's outbox shows %d denial notices, want 1", len(box.Items))
+		}
+		if r := box.Items[0].Recipient; r.Name != town.DisplayName || r.UserID != townUser.ID {
+			t.Errorf("the notice's recipient shows as %+v, want the official %q", r, town.DisplayName)
 		}
 
 		tpl := config.DefaultPushTemplates()

@@ -109,7 +109,7 @@ func (s *Service) Outbox(ctx context.Context, scope model.Scope, f OutboxFilter)
 	}
 	var rows []outboxRow
 	q := "SELECT o.*, " + outboxRegion + " AS region_code, u.role AS user_role, h.id AS hh_id, h.household_no AS hh_no, h.head_name AS hh_head, " +
-		"c.id AS cadre_id, c.name AS cadre_name " + from + " ORDER BY o.id DESC LIMIT ?"
+		"c.id AS cadre_id, c.name AS cadre_name, (SELECT MIN(a.display_name) FROM admin_users a WHERE a.wechat_user_id = o.user_id) AS official_name " + from + " ORDER BY o.id DESC LIMIT ?"
 	if err := s.db.WithContext(ctx).Raw(q, append(args, limit+1)...).Scan(&rows).Error; err != nil {
 		return OutboxPage{}, err
 	}
@@ -134,13 +134,14 @@ func (s *Service) Outbox(ctx context.Context, scope model.Scope, f OutboxFilter)
 
 type outboxRow struct {
 	model.OutboxMessage
-	RegionCode string
-	UserRole   *string
-	HhID       *int64
-	HhNo       *string
-	HhHead     *string
-	CadreID    *int64
-	CadreName  *string
+	RegionCode   string
+	UserRole     *string
+	HhID         *int64
+	HhNo         *string
+	HhHead       *string
+	CadreID      *int64
+	CadreName    *string
+	OfficialName *string
 }
 
 func (r outboxRow) item(names map[string]string) OutboxItem {
@@ -165,6 +166,8 @@ func (r outboxRow) item(names map[string]string) OutboxItem {
 		rc.HouseholdID, rc.HouseholdNo, rc.Name = *r.HhID, deref(r.HhNo), deref(r.HhHead)+"户"
 	case r.CadreID != nil:
 		rc.CadreID, rc.Name = *r.CadreID, deref(r.CadreName)
+	case r.OfficialName != nil: // an official's linked WeChat user (overdue payments, denied visits)
+		rc.Name = *r.OfficialName
 	}
 	it.Recipient = rc
 	return it
