@@ -134,14 +134,9 @@ func (s *Service) Outbox(ctx context.Context, scope model.Scope, f OutboxFilter)
 
 type outboxRow struct {
 	model.OutboxMessage
-	RegionCode   string
-	UserRole     *string
-	HhID         *int64
-	HhNo         *string
-	HhHead       *string
-	CadreID      *int64
-	CadreName    *string
-	OfficialName *string
+	RegionCode string
+	UserRole   *string
+	RecipientColumns
 }
 
 func (r outboxRow) item(names map[string]string) OutboxItem {
@@ -161,14 +156,7 @@ func (r outboxRow) item(names map[string]string) OutboxItem {
 	if r.UserRole != nil {
 		rc.Role = *r.UserRole
 	}
-	switch {
-	case r.HhID != nil:
-		rc.HouseholdID, rc.HouseholdNo, rc.Name = *r.HhID, deref(r.HhNo), deref(r.HhHead)+"户"
-	case r.CadreID != nil:
-		rc.CadreID, rc.Name = *r.CadreID, deref(r.CadreName)
-	case r.OfficialName != nil: // an official's linked WeChat user (overdue payments, denied visits)
-		rc.Name = *r.OfficialName
-	}
+	r.RecipientColumns.fill(&rc)
 	it.Recipient = rc
 	return it
 }

@@ -32,13 +32,8 @@ func (s *Service) Recipients(ctx context.Context, scope model.Scope, openids []s
 			Role           string
 			MiniappOpenid  *string
 			OfficialOpenid *string
-			HhID           *int64
-			HhNo           *string
-			HhHead         *string
-			CadreID        *int64
-			CadreName      *string
-			OfficialName   *string
-			RegionCode     string
+			RecipientColumns
+			RegionCode string
 		}
 		q := "SELECT u.id AS user_id, u.role AS role, u.miniapp_openid AS miniapp_openid, u.official_openid AS official_openid, " +
 			"h.id AS hh_id, h.household_no AS hh_no, h.head_name AS hh_head, c.id AS cadre_id, c.name AS cadre_name, " +
@@ -62,14 +57,7 @@ func (s *Service) Recipients(ctx context.Context, scope model.Scope, openids []s
 				continue
 			}
 			rc := Recipient{UserID: r.UserID, Role: r.Role, RegionCode: r.RegionCode, RegionName: names[r.RegionCode]}
-			switch {
-			case r.HhID != nil:
-				rc.HouseholdID, rc.HouseholdNo, rc.Name = *r.HhID, deref(r.HhNo), deref(r.HhHead)+"户"
-			case r.CadreID != nil:
-				rc.CadreID, rc.Name = *r.CadreID, deref(r.CadreName)
-			case r.OfficialName != nil: // an official's linked WeChat user (overdue payments, denied visits)
-				rc.Name = *r.OfficialName
-			}
+			r.RecipientColumns.fill(&rc)
 			for _, o := range []*string{r.MiniappOpenid, r.OfficialOpenid} {
 				if o != nil && seen[*o] {
 					out[*o] = rc
@@ -78,4 +66,27 @@ func (s *Service) Recipients(ctx context.Context, scope model.Scope, openids []s
 		}
 	}
 	return out, nil
+}
+
+// RecipientColumns are the columns that say who a user is: their household,
+// their cadre record, or the official whose WeChat user they are. Rows
+// embed it (exported only because gorm fills exported embedded structs).
+type RecipientColumns struct {
+	HhID         *int64
+	HhNo         *string
+	HhHead       *string
+	CadreID      *int64
+	CadreName    *string
+	OfficialName *string
+}
+
+func (c RecipientColumns) fill(rc *Recipient) {
+	switch {
+	case c.HhID != nil:
+		rc.HouseholdID, rc.HouseholdNo, rc.Name = *c.HhID, deref(c.HhNo), deref(c.HhHead)+"户"
+	case c.CadreID != nil:
+		rc.CadreID, rc.Name = *c.CadreID, deref(c.CadreName)
+	case c.OfficialName != nil: // an official's linked WeChat user (overdue payments, denied visits)
+		rc.Name = *c.OfficialName
+	}
 }
