@@ -8,6 +8,7 @@ import (
 
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/modeltest"
+	"github.com/xiangbang/xiangbang/service/console"
 	"github.com/xiangbang/xiangbang/service/risk"
 	"github.com/xiangbang/xiangbang/service/visits"
 )
@@ -227,6 +228,12 @@ func TestIncomeRecordsAndFlags(t *testing.T) {
 		r = w.h.do("POST", ppath, plan, w.cadreTok)
 		if r.Code != 201 || strings.Contains(r.Body.String(), "elevation_needed") {
 			t.Fatalf("plan with a leader: %d %s", r.Code, r.Body)
+		}
+		// The county's officials see the standing plan in the household file.
+		file := decode[console.HouseholdDetail](t, w.h.do("GET", fmt.Sprintf("/admin/api/households/%d", w.paired.ID), nil,
+			w.h.signInAdmin(w.h.fx.Admin("419901"))))
+		if file.Plan == nil || file.Plan.TargetFen != 950000 || file.Plan.Responsible != "王书记" {
+			t.Fatalf("the official's household file shows the plan %+v", file.Plan)
 		}
 		// A correction above the line: a second revision, the first kept, flags cleared.
 		r = w.h.do("POST", path, body(2500000), w.cadreTok)

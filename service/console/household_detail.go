@@ -6,16 +6,20 @@ import (
 
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/service/audit"
+	"github.com/xiangbang/xiangbang/service/risk"
 )
 
 // HouseholdDetail is one household's file as an official opens it: members
 // (numbers masked), cadres, flags, incomes, payments, visits and cases.
 type HouseholdDetail struct {
 	HouseholdRow
-	Address  string          `json:"address"`
-	Members  []MemberView    `json:"members"`
-	Pairings []PairingView   `json:"pairings"`
-	Incomes  []IncomeView    `json:"incomes"`
+	Address  string        `json:"address"`
+	Members  []MemberView  `json:"members"`
+	Pairings []PairingView `json:"pairings"`
+	Incomes  []IncomeView  `json:"incomes"`
+	// Plan is the standing 增收计划 (the latest), nil when none: a 提级帮扶
+	// household needs one, and officials check it is there and sensible.
+	Plan     *risk.PlanView  `json:"plan"`
 	Payments []PaymentView   `json:"payments"`
 	Visits   []VisitView     `json:"visits"`
 	Reports  []ReportSummary `json:"reports"`
@@ -150,6 +154,14 @@ func (s *Service) Household(ctx context.Context, scope model.Scope, who audit.Ac
 	for _, r := range incomes {
 		d.Incomes = append(d.Incomes, IncomeView{Year: r.Year, WageFen: r.WageFen, BusinessFen: r.BusinessFen, TransferFen: r.TransferFen,
 			PropertyFen: r.PropertyFen, PerCapitaFen: r.PerCapitaFen, Size: r.HouseholdSize})
+	}
+	var plan model.IncomePlan
+	switch err := db.Where("household_id = ?", id).Order("id DESC").Take(&plan).Error; {
+	case err == nil:
+		pv := risk.PlanViewOf(plan, s.o.Location)
+		d.Plan = &pv
+	case !model.IsNotFound(err):
+		return d, err
 	}
 	if d.Payments, err = s.householdPayments(ctx, id, names); err != nil {
 		return d, err

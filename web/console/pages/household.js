@@ -37,6 +37,13 @@ export async function render(view, {params}) {
       ['年度', r => r.year], ['工资性', r => yuan(r.wage_fen)], ['生产经营性', r => yuan(r.business_fen)], ['转移性', r => yuan(r.transfer_fen)],
       ['财产性', r => yuan(r.property_fen)], ['人口', r => r.household_size], ['人均纯收入（元）', r => yuan(r.per_capita_fen)],
     ], d.incomes, '没有收入记录')),
+    section('增收计划', d.plan ? h('dl', {class: 'facts'},
+      fact('帮扶措施', d.plan.measures),
+      fact('责任人', d.plan.responsible),
+      fact('目标人均纯收入', yuan(d.plan.target_fen) + ' 元'),
+      fact('复核日期', date(d.plan.review_date)),
+      fact('录入时间', datetime(d.plan.recorded_at))) :
+      h('p', {class: 'muted'}, d.support_level === 'elevated' ? '提级帮扶户尚未制定增收计划' : '没有增收计划')),
     section('一卡通发放', table([
       ['项目', p => p.item_name || p.item_code], ['期间', p => p.period], ['金额（元）', p => yuan(p.amount_fen)], ['应发日期', p => date(p.due_date)],
       ['发放日期', p => date(p.paid_date)], ['状态', p => h('span', {class: 'status status-' + p.status}, p.status_name || label(paymentStatusNames, p.status))],
