@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/model/pii"
@@ -120,32 +122,49 @@ func (s *Service) load(ctx context.Context, sess model.Session) (Principal, erro
 }
 
 func (s *Service) loadUser(ctx context.Context, sess model.Session) (Principal, error) {
-	var u model.User
-	if err := s.db.WithContext(ctx).Take(&u, sess.SubjectID).Error; err != nil {
-		if model.IsNotFound(err) {
-			return Principal{}, ErrBadToken
-		}
+	// One statement for the user and what they are bound to: this runs on
+	// the first request of every session, the one a person waits for.
+	var u struct {
+		model.User
+		MemberName  *string
+		CadreName   *string
+		CadreStatus *string
+		CadreRegion *string
+	}
+	err := s.db.WithContext(ctx).Table("users u").
+		Select("u.*, m.name AS member_name, c.name AS cadre_name, c.status AS cadre_status, c.region_code AS cadre_region").
+		Joins("LEFT JOIN members m ON m.id = u.member_id").Joins("LEFT JOIN cadres c ON c.id = u.cadre_id").
+		Where("u.id = ?", sess.SubjectID).Take(&u).Error
+	if model.IsNotFound(err) {
+		return Principal{}, ErrBadToken
+	}
+	if err != nil {
 		return Principal{}, err
 	}
 	p := Principal{Role: RoleGuest, UserID: u.ID, TokenID: sess.TokenID}
 	switch {
 	case u.Role == model.UserHousehold && u.MemberID != nil && u.HouseholdID != nil:
-		var m model.Member
-		if err := s.db.WithContext(ctx).Select("id", "name").Take(&m, *u.MemberID).Error; err != nil {
-			return Principal{}, err
+		if u.MemberName == nil { // bound to a member record that is gone
+			return Principal{}, gorm.ErrRecordNotFound
 		}
-		p.Role, p.HouseholdID, p.MemberID, p.Name = RoleHousehold, *u.HouseholdID, m.ID, m.Name
+		p.Role, p.HouseholdID, p.MemberID, p.Name = RoleHousehold, *u.HouseholdID, *u.MemberID, *u.MemberName
 	case u.Role == model.UserCadre && u.CadreID != nil:
-		var c model.Cadre
-		if err := s.db.WithContext(ctx).Take(&c, *u.CadreID).Error; err != nil {
-			return Principal{}, err
+		if u.CadreStatus == nil {
+			return Principal{}, gorm.ErrRecordNotFound
 		}
-		if c.Status != "active" {
+		if *u.CadreStatus != model.CadreActive {
 			return Principal{}, apperr.New(apperr.Forbidden, "cadre_inactive", "您的帮扶干部身份已停用，请联系乡镇")
 		}
-		p.Role, p.CadreID, p.Name, p.RegionScope = RoleCadre, c.ID, c.Name, c.RegionCode
+		p.Role, p.CadreID, p.Name, p.RegionScope = RoleCadre, *u.CadreID, deref(u.CadreName), deref(u.CadreRegion)
 	}
 	return p, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func (s *Service) loadAdmin(ctx context.Context, sess model.Session) (Principal, error) {
