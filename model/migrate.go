@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,8 +91,17 @@ func (m Migration) Statements(d Dialect) []string {
 	if s := strings.TrimSpace(cur.String()); s != "" {
 		stmts = append(stmts, dialectWords[d].Replace(s))
 	}
+	if d == SQLite {
+		// MySQL names the table an index is dropped from; SQLite's index
+		// names are schema-wide and it refuses the ON clause.
+		for i, s := range stmts {
+			stmts[i] = dropIndexOn.ReplaceAllString(s, "DROP INDEX $1")
+		}
+	}
 	return stmts
 }
+
+var dropIndexOn = regexp.MustCompile(`(?i)^DROP INDEX (\w+) ON \w+$`)
 
 // MigrationResult says what Migrate did.
 type MigrationResult struct {

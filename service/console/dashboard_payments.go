@@ -59,8 +59,8 @@ func (s *Service) paymentStats(ctx context.Context, scope model.Scope, now time.
 
 	// Grouped by month, stored status and whether the due date is before
 	// the overdue cut-off (scheduled and before it is overdue, as
-	// model.Payment.StatusOn says), so the index on (region_code, due_date,
-	// status, amount_fen) answers it alone and few groups are kept.
+	// model.Payment.StatusOn says), so idx_payments_region_cover (region_code,
+	// due_date, status, ..., amount_fen) answers it alone and few groups are kept.
 	where, args := s.regionRange("p.region_code", scope)
 	var rows []struct {
 		Month     string
