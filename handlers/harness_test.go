@@ -141,7 +141,7 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 	}
 	a, err := auth.New(auth.Deps{DB: db, Tokens: tokens, KV: store, Cipher: modeltest.Cipher(t), Audit: auditLog, WeChat: wx},
 		auth.Options{TokenTTL: cfg.TokenTTL, AdminTTL: cfg.AdminTTL, BindLimit: cfg.BindLimit, BindWindow: cfg.BindWindow,
-			AdminLoginLimit: cfg.AdminLoginLimit, InviteTTL: cfg.InviteTTL, PasswordCost: 4})
+			AdminLoginLimit: cfg.AdminLoginLimit, InviteTTL: cfg.InviteTTL, PasswordCost: 4, Location: cfg.Location()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,6 +341,40 @@ func checkMasked(t testing.TB, what string, w *httptest.ResponseRecorder) {
 	for _, x := range unmasked(what, w.Body.Bytes()) {
 		t.Errorf("%s: response carries an unmasked personal number: %q", what, x)
 	}
+	for _, x := range utcTimes(w.Body.Bytes()) {
+		t.Errorf("%s: response carries a time in UTC, API.md wants the +08:00 offset: %q", what, x)
+	}
+}
+
+// utcTime is an RFC 3339 time written in UTC ("Z"), as a time read from the
+// database and not put in the deployment's zone looks in JSON.
+var utcTime = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$`)
+
+// utcTimes returns the strings of a JSON body that are times in UTC.
+func utcTimes(body []byte) []string {
+	var found []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			if utcTime.MatchString(x) {
+				found = append(found, x)
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	var v any
+	if json.Unmarshal(body, &v) == nil {
+		walk(v)
+	}
+	return found
 }
 
 // unmasked returns the strings of a JSON body that hold an unmasked ID

@@ -158,7 +158,7 @@ func (s *Server) listAudit(c *gin.Context) {
 	}
 	items := make([]gin.H, len(entries))
 	for i, e := range entries {
-		items[i] = gin.H{"id": e.ID, "at": e.CreatedAt, "actor_kind": e.ActorKind, "actor_id": e.ActorID, "actor_name": e.ActorName,
+		items[i] = gin.H{"id": e.ID, "at": e.CreatedAt.In(s.d.Config.Location()), "actor_kind": e.ActorKind, "actor_id": e.ActorID, "actor_name": e.ActorName,
 			"action": e.Action, "target_kind": e.TargetKind, "target_id": e.TargetID, "region_code": e.RegionCode,
 			"ip": e.IP, "endpoint": e.Endpoint, "request_id": e.RequestID, "detail": e.Detail}
 	}

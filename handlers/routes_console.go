@@ -280,7 +280,7 @@ func (s *Server) wxmockMessages(c *gin.Context) {
 			page = m.MiniProgram.PagePath
 		}
 		items = append(items, gin.H{"msgid": m.MsgID, "kind": m.Kind, "template_id": m.TemplateID, "page": page, "url": m.URL,
-			"data": data, "sent_at": m.SentAt, "recipient": r})
+			"data": data, "sent_at": m.SentAt.In(s.d.Config.Location()), "recipient": r})
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, gin.H{"items": items})

@@ -257,7 +257,7 @@ func (a *app) newAuth(wx auth.WeChatLogin) (*auth.Service, error) {
 	c := a.cfg
 	return auth.New(auth.Deps{DB: a.db, Tokens: tokens, KV: a.kv, Cipher: a.cipher, Audit: a.audit, WeChat: wx},
 		auth.Options{TokenTTL: c.TokenTTL, AdminTTL: c.AdminTTL, BindLimit: c.BindLimit, BindWindow: c.BindWindow,
-			AdminLoginLimit: c.AdminLoginLimit, InviteTTL: c.InviteTTL})
+			AdminLoginLimit: c.AdminLoginLimit, InviteTTL: c.InviteTTL, Location: c.Location()})
 }
 
 // newRisk builds the flag service.

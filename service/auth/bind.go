@@ -140,7 +140,7 @@ func (s *Service) reissue(ctx context.Context, p Principal) (SignedIn, error) {
 	if err != nil {
 		return SignedIn{}, err
 	}
-	return SignedIn{Token: "xb1." + sess.TokenID + "." + s.tokens.mac(sess.TokenID), ExpiresAt: sess.ExpiresAt, User: np}, nil
+	return SignedIn{Token: "xb1." + sess.TokenID + "." + s.tokens.mac(sess.TokenID), ExpiresAt: sess.ExpiresAt.In(s.o.Location), User: np}, nil
 }
 
 var errWrongRoleForBind = apperr.New(apperr.Forbidden, "forbidden", "请在小程序中登录后再绑定")

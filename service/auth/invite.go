@@ -84,7 +84,7 @@ func (s *Service) IssueInvite(ctx context.Context, by Principal, cadreID int64) 
 		}
 		return s.audit.Record(ctx, tx, by.Actor(), audit.Event{Action: "invite.issue", TargetKind: "cadre", TargetID: c.ID, RegionCode: c.RegionCode})
 	})
-	return Invite{Code: code, CadreID: c.ID, ExpiresAt: inv.ExpiresAt}, err
+	return Invite{Code: code, CadreID: c.ID, ExpiresAt: inv.ExpiresAt.In(s.o.Location)}, err
 }
 
 // roleSystem marks the command line acting for the deployment.

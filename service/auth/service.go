@@ -47,6 +47,9 @@ type Options struct {
 	// default, 11). Tests lower it: the race detector makes bcrypt crawl.
 	PasswordCost int
 	Now          func() time.Time
+	// Location is the zone times are answered in (XB_TIMEZONE; API.md: the
+	// +08:00 offset); nil: UTC.
+	Location *time.Location
 }
 
 // Deps are the service's collaborators; WeChat may be nil (mini-program
@@ -67,6 +70,9 @@ func New(d Deps, o Options) (*Service, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
 	}
 	if o.PasswordCost == 0 {
 		o.PasswordCost = passwordCost
@@ -214,5 +220,5 @@ func (s *Service) signIn(ctx context.Context, kind string, id int64, ip, ua stri
 	if err != nil {
 		return SignedIn{}, err
 	}
-	return SignedIn{Token: iss.Token, ExpiresAt: iss.ExpiresAt, User: p}, nil
+	return SignedIn{Token: iss.Token, ExpiresAt: iss.ExpiresAt.In(s.o.Location), User: p}, nil
 }

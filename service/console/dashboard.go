@@ -48,7 +48,7 @@ func (s *Service) Dashboard(ctx context.Context, scope model.Scope, region strin
 		return Dashboard{}, err
 	}
 	now := s.now()
-	d := Dashboard{Today: s.today(), GeneratedAt: now}
+	d := Dashboard{Today: s.today(), GeneratedAt: now.In(s.o.Location)}
 	if d.Region, err = s.regionRef(ctx, prefixOf(scope)); err != nil {
 		return d, err
 	}

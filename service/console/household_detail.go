@@ -207,7 +207,7 @@ func (s *Service) householdVisits(ctx context.Context, id int64) ([]VisitView, e
 	}
 	out := []VisitView{}
 	for _, v := range vs {
-		out = append(out, VisitView{ID: v.ID, CadreName: deref(v.CadreName), VisitedAt: v.VisitedAt, LocationFlag: v.LocationFlag,
+		out = append(out, VisitView{ID: v.ID, CadreName: deref(v.CadreName), VisitedAt: v.VisitedAt.In(s.o.Location), LocationFlag: v.LocationFlag,
 			DistanceM: v.DistanceM, Confirmation: v.Confirmation, Notes: deref(v.Notes)})
 	}
 	return out, nil
@@ -221,7 +221,7 @@ func (s *Service) householdReports(ctx context.Context, id int64) ([]ReportSumma
 	out := []ReportSummary{}
 	for _, r := range rs {
 		out = append(out, ReportSummary{ID: r.ID, Type: r.Type, Kind: r.Kind, Text: r.Text, Status: r.Status, StatusName: ReportStatusNames[r.Status],
-			Answer: deref(r.Answer), FinalDeadline: r.FinalDeadline, CreatedAt: r.CreatedAt})
+			Answer: deref(r.Answer), FinalDeadline: r.FinalDeadline.In(s.o.Location), CreatedAt: r.CreatedAt.In(s.o.Location)})
 	}
 	return out, nil
 }

@@ -210,7 +210,7 @@ func (s *Service) householdRows(ctx context.Context, hs []model.Household) ([]Ho
 	lastVisit := map[int64]*time.Time{}
 	for _, v := range visits {
 		if !v.LastAt.IsZero() {
-			t := v.LastAt.Time
+			t := v.LastAt.Time.In(s.o.Location) // API.md: times with +08:00
 			lastVisit[v.HouseholdID] = &t
 		}
 	}

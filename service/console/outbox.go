@@ -127,7 +127,7 @@ func (s *Service) Outbox(ctx context.Context, scope model.Scope, f OutboxFilter)
 		return OutboxPage{}, err
 	}
 	for _, r := range rows {
-		page.Items = append(page.Items, r.item(names))
+		page.Items = append(page.Items, r.item(names, s.o.Location))
 	}
 	return page, nil
 }
@@ -139,11 +139,15 @@ type outboxRow struct {
 	RecipientColumns
 }
 
-func (r outboxRow) item(names map[string]string) OutboxItem {
+func (r outboxRow) item(names map[string]string, loc *time.Location) OutboxItem {
 	o := r.OutboxMessage
 	it := OutboxItem{ID: o.ID, Kind: o.Kind, Channel: o.Channel, TemplateKey: o.TemplateKey, State: o.State, StateName: OutboxStateNames[o.State],
 		Attempts: o.Attempts, LastError: o.LastError, DeliveryStatus: o.DeliveryStatus, Page: o.Page,
-		Retryable: o.State == model.OutboxDead, NextAttemptAt: o.NextAttemptAt, SentAt: o.SentAt, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		Retryable: o.State == model.OutboxDead, NextAttemptAt: o.NextAttemptAt.In(loc), CreatedAt: o.CreatedAt.In(loc), UpdatedAt: o.UpdatedAt.In(loc)}
+	if o.SentAt != nil {
+		t := o.SentAt.In(loc)
+		it.SentAt = &t
+	}
 	if json.Valid([]byte(o.Payload)) {
 		it.Data = json.RawMessage(o.Payload)
 	} else {
@@ -214,7 +218,7 @@ func (s *Service) RetryOutbox(ctx context.Context, scope model.Scope, who audit.
 		if err != nil {
 			return err
 		}
-		out = r.item(names)
+		out = r.item(names, s.o.Location)
 		return nil
 	})
 	return out, err
