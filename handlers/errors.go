@@ -75,8 +75,12 @@ func writeError(c *gin.Context, err error) {
 			break
 		}
 	}
-	if ae.RetryAfter > 0 {
-		c.Header("Retry-After", strconv.Itoa(int((ae.RetryAfter+time.Second-1)/time.Second)))
+	retry := ae.RetryAfter
+	if retry <= 0 && status == http.StatusServiceUnavailable {
+		retry = errUnavailable.RetryAfter // API.md: every 503 says when to try again
+	}
+	if retry > 0 {
+		c.Header("Retry-After", strconv.Itoa(int((retry+time.Second-1)/time.Second)))
 	}
 	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{
 		Code: ae.Code, Message: ae.Message, RequestID: requestIDOf(c), Details: ae.Details,
