@@ -267,6 +267,7 @@ func TestConsoleCadresAndPairings(t *testing.T) {
 			{"a bad role", map[string]any{"cadre_id": cc.cadreA.ID, "household_id": hA3.ID, "role": "boss"}, 400, "invalid_role"},
 			{"no household", map[string]any{"cadre_id": cc.cadreA.ID, "role": "responsible"}, 400, "invalid_pairing"},
 			{"a future start", map[string]any{"cadre_id": cc.cadreA.ID, "household_id": hA3.ID, "role": "work_team", "started_on": "2999-01-01"}, 400, "invalid_started_on"},
+			{"an ordinary cadre as 提级帮扶 leader", map[string]any{"cadre_id": cc.cadreA.ID, "household_id": hA3.ID, "role": "leader"}, 400, "leader_kind_required"},
 		}
 		for _, tc := range conflicts {
 			t.Run(tc.name+" is refused", func(t *testing.T) {

@@ -13,6 +13,12 @@ var CadreKinds = map[string]string{
 	"county_leader":     "县处级领导",
 }
 
+// LeaderKinds are the kinds a 提级帮扶 leader pairing may name (DOMAIN.md:
+// "a county- or township-level leader is assigned on top of the usual
+// cadre"): anyone else paired as leader would clear 需提级帮扶 with no
+// leader in place.
+var LeaderKinds = map[string]bool{"township_leader": true, "county_leader": true}
+
 // Cadre statuses. A cadre who left (rotated out, changed jobs) keeps the
 // row, so pairings, visits and cases still name them; sign-in, invites and
 // new pairings are refused to anyone not active.

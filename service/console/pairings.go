@@ -69,6 +69,7 @@ var (
 	ErrAlreadyPaired = apperr.New(apperr.Conflict, "already_paired", "该干部已与此户结对")
 	ErrRoleTaken     = apperr.New(apperr.Conflict, "role_taken", "此户已有该类帮扶人；如需更换，请选择“替换”")
 	ErrCadreInactive = apperr.New(apperr.Conflict, "cadre_inactive", "该干部已不在岗，不能结对")
+	ErrNotALeader    = apperr.BadInput("leader_kind_required", "提级帮扶领导须为县处级或乡科级领导干部")
 )
 
 // Pair pairs a cadre with a household, both in the scope. A pairing that
@@ -101,6 +102,9 @@ func (s *Service) Pair(ctx context.Context, scope model.Scope, who audit.Actor, 
 		}
 		if c.Status != model.CadreActive {
 			return ErrCadreInactive
+		}
+		if in.Role == model.RoleLeader && !model.LeaderKinds[c.Kind] {
+			return ErrNotALeader
 		}
 		var h model.Household
 		err = scope.Households(tx.WithContext(ctx).Table("households h"), "h.id", "h.region_code").Select("h.*").Where("h.id = ?", in.HouseholdID).Take(&h).Error

@@ -70,6 +70,10 @@ func (w *pairingWriter) resolve(rc *rowCheck, r *importer.PairingRow) pairingIte
 		rc.reject("cadre_name", r.CadreName, "有多位同名且联系电话相同的干部，请填写干部身份证号以区分")
 		return it
 	}
+	if r.Role == model.RoleLeader && !model.LeaderKinds[cadres[0].Kind] {
+		rc.reject("role", r.Role, "提级帮扶领导须为县处级或乡科级领导干部（该干部的类别不是领导干部）")
+		return it
+	}
 	it.householdID, it.cadreID, it.region = h.ID, cadres[0].ID, h.RegionCode
 	rc.dup("household_no", r.HouseholdNo, "户编号、干部和结对类型",
 		strconv.FormatInt(it.householdID, 10)+"\x00"+strconv.FormatInt(it.cadreID, 10)+"\x00"+r.Role)

@@ -58,6 +58,7 @@ type memberRef struct {
 type cadreRef struct {
 	ID          int64
 	Name        string
+	Kind        string
 	RegionCode  string
 	PhoneIndex  *string
 	IDCardIndex *string
@@ -295,7 +296,7 @@ func (l *dbLookups) fetchCadres(keys []string) error {
 			ids = append(ids, l.cipher.Index(pii.PurposeIDCard, k[1:]))
 		}
 	}
-	q := l.db.WithContext(l.ctx).Model(&model.Cadre{}).Select("id", "name", "region_code", "phone_index", "id_card_index")
+	q := l.db.WithContext(l.ctx).Model(&model.Cadre{}).Select("id", "name", "kind", "region_code", "phone_index", "id_card_index")
 	w := &where{}
 	if len(phones) > 0 {
 		w.in("phone_index", phones)

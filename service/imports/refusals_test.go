@@ -108,10 +108,12 @@ func TestRowsTheDatabaseRefuses(t *testing.T) {
 			{"测试壬一", "13900139001", "", hhJia, "测试乙一", "帮扶责任人"},
 			{"测试壬一", "13900139001", "", hhDing, "", "帮扶责任人"},
 			{"测试壬一", "", idRen1, hhJia, "", "驻村工作队"},
+			{"测试壬一", "", idRen1, hhJia, "", "提级帮扶"},
 		}, []refusal{
 			{"2", "干部姓名", "找不到这位干部"},
 			{"3", "户主姓名", "与这个户编号登记的户主不一致"},
 			{"4", "户编号", "不在您的管辖范围"},
+			{"6", "结对类型", "须为县处级或乡科级领导干部"},
 			// The same pairing as the file loaded already, by ID number: a duplicate of nothing in this file.
 		}},
 		{"jobs", importer.KindJobs, "410122100", [][]string{
