@@ -73,6 +73,9 @@ func (s *Server) dueList(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	if !s.auditHouseholdList(c, "cadre_due", len(items), map[string]string{"due": c.Query("due")}) {
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": ""})
 }
 

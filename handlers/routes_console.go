@@ -89,6 +89,9 @@ func (s *Server) listHouseholds(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	if !s.auditHouseholdList(c, "console", len(page.Items), f) {
+		return
+	}
 	c.JSON(http.StatusOK, page)
 }
 
