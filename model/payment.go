@@ -43,3 +43,30 @@ func (p Payment) StatusOn(today Date, graceDays int) string {
 	}
 	return p.Status
 }
+
+// PaymentUnsettledSQL is the SQL condition, on the payments row aliased p,
+// that no paid payment settles it: no other payment of the same household
+// or member, item and period is paid and "not earlier" (due on or after it,
+// or paid on or after its due date). A failed or returned payment past its
+// due date plus the grace days that nothing settles is money that never
+// arrived (漏发), as much as an overdue scheduled one. "Not earlier" is
+// there because an item paid in batches of one period (雨露计划's two
+// semesters of a year) must not count the first semester's paid money as
+// the re-issue of a failed second one. uq_payments_natural (household_id,
+// member_id, item_code, period, ...) answers the probe.
+func PaymentUnsettledSQL(p string) string {
+	return "NOT EXISTS (SELECT 1 FROM payments re WHERE re.household_id = " + p + ".household_id AND re.member_id = " +
+		p + ".member_id AND re.item_code = " + p + ".item_code AND re.period = " + p + ".period AND re.status = '" +
+		PaymentPaid + "' AND re.id <> " + p + ".id AND (re.due_date >= " + p + ".due_date OR re.paid_date >= " + p + ".due_date))"
+}
+
+// PaymentMissedSQL is the SQL condition, on the payments row aliased p, of
+// money that should have arrived by cut (today − grace days) and has not:
+// scheduled and due before cut (overdue), or failed or returned, due before
+// cut and not settled by a later paid payment (PaymentUnsettledSQL). Bind cut
+// to the one placeholder. The status IN and due_date range let idx_payments_status_cover
+// or idx_payments_region_status answer the first part.
+func PaymentMissedSQL(p string) string {
+	return p + ".status IN ('" + PaymentScheduled + "', '" + PaymentFailed + "', '" + PaymentReturned + "') AND " +
+		p + ".due_date < ? AND (" + p + ".status = '" + PaymentScheduled + "' OR " + PaymentUnsettledSQL(p) + ")"
+}
