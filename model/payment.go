@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Payment statuses as stored. Overdue is never stored: it is computed from
 // the due date, the grace period and today (PaymentStatusOn).
@@ -69,4 +72,17 @@ func PaymentUnsettledSQL(p string) string {
 func PaymentMissedSQL(p string) string {
 	return p + ".status IN ('" + PaymentScheduled + "', '" + PaymentFailed + "', '" + PaymentReturned + "') AND " +
 		p + ".due_date < ? AND (" + p + ".status = '" + PaymentScheduled + "' OR " + PaymentUnsettledSQL(p) + ")"
+}
+
+// PaymentPaidLateSQL is the SQL condition, on the payments row aliased p,
+// that it was paid late (迟发): paid after its due date plus graceDays, the
+// same grace an unpaid payment gets before it is overdue. Dates are
+// compared in the dialect's own date arithmetic (DATE is text in SQLite);
+// graceDays is a number from configuration, never input.
+func PaymentPaidLateSQL(d Dialect, p string, graceDays int) string {
+	cond := fmt.Sprintf("%s.status = '%s' AND %s.paid_date > ", p, PaymentPaid, p)
+	if d == SQLite {
+		return cond + fmt.Sprintf("date(%s.due_date, '+%d days')", p, graceDays)
+	}
+	return cond + fmt.Sprintf("DATE_ADD(%s.due_date, INTERVAL %d DAY)", p, graceDays)
 }

@@ -245,7 +245,7 @@ func (s *Service) checkFilter(scope model.Scope, f *PaymentFilter, items map[str
 func (s *Service) filtered(ctx context.Context, scope model.Scope, f PaymentFilter, cutoff model.Date) *gorm.DB {
 	q := s.unfiltered(ctx, scope, f)
 	if f.Late {
-		q = q.Where("p.status = ? AND "+s.paidLateSQL("p"), model.PaymentPaid)
+		q = q.Where(model.PaymentPaidLateSQL(s.db.Dialect, "p", s.o.GraceDays))
 	}
 	switch {
 	case f.Status == "":

@@ -11,24 +11,13 @@ import (
 
 // Late money: paid late (迟发), and the overdue list's failed or returned
 // payments that nothing settled (漏发). The conditions themselves are
-// model.PaymentMissedSQL and paidLateSQL.
+// model.PaymentMissedSQL and model.PaymentPaidLateSQL.
 
 // Labels of unresolved payments: the status stays what the bank said, the
 // label says what it means for the household.
 var unresolvedLabels = map[string]string{
 	model.PaymentFailed:   "发放失败未补发",
 	model.PaymentReturned: "资金退回未补发",
-}
-
-// paidLateSQL is the condition, on the payments row aliased p, that it was
-// paid after its due date plus the grace days, in the dialect's date
-// arithmetic (DATE is text in SQLite). The grace days are a number from
-// configuration, not input.
-func (s *Service) paidLateSQL(p string) string {
-	if s.db.Dialect == model.SQLite {
-		return fmt.Sprintf("%s.paid_date > date(%s.due_date, '+%d days')", p, p, s.o.GraceDays)
-	}
-	return fmt.Sprintf("%s.paid_date > DATE_ADD(%s.due_date, INTERVAL %d DAY)", p, p, s.o.GraceDays)
 }
 
 // markLate fills in how late a payment in an official's list is: overdue
