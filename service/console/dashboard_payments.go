@@ -27,7 +27,8 @@ type PaymentStats struct {
 	StatusNames      map[string]string `json:"status_names"`
 	Months           []PaymentMonth    `json:"months"`
 	ByStatus         map[string]Number `json:"by_status"` // this year
-	Overdue          Number            `json:"overdue"`   // every year
+	Overdue          Number            `json:"overdue"`   // every year: overdue, and failed or returned not re-issued
+	Late             Number            `json:"late"`      // this year's due dates paid late (迟发)
 	OverdueByVillage []VillageNumber   `json:"overdue_by_village"`
 }
 
@@ -121,11 +122,18 @@ func (s *Service) paymentStats(ctx context.Context, scope model.Scope, now time.
 		N          int64
 		AmountFen  int64
 	}
+	// The overdue list's rule (model.PaymentMissedSQL): the figure links
+	// there, so it counts what the list shows, failed money not re-issued too.
 	q = "SELECT p.region_code AS region_code, COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS amount_fen FROM payments p " +
-		"WHERE p.status = ? AND p.due_date < ? AND " + where + " GROUP BY p.region_code"
-	if err := s.db.WithContext(ctx).Raw(q, append([]any{model.PaymentScheduled, cut}, args...)...).Scan(&villages).Error; err != nil {
+		"WHERE " + model.PaymentMissedSQL("p") + " AND " + where + " GROUP BY p.region_code"
+	if err := s.db.WithContext(ctx).Raw(q, append([]any{cut}, args...)...).Scan(&villages).Error; err != nil {
 		return err
 	}
+	late, err := s.latePaid(ctx, scope, prefix, first, last)
+	if err != nil {
+		return err
+	}
+	st.Late = late
 	codes := make([]string, 0, 2*len(villages))
 	for _, v := range villages {
 		codes = append(codes, v.RegionCode, townOf(v.RegionCode))
@@ -194,4 +202,19 @@ func paymentsLink(status, prefix string, from, to model.Date) string {
 		return link("overdue", "region", prefix, "due_from", from.String(), "due_to", to.String())
 	}
 	return link("payments", "status", status, "region", prefix, "due_from", from.String(), "due_to", to.String())
+}
+
+// latePaid counts the payments due in [first, last] paid late (迟发):
+// once paid they are in no other figure, and policy/004 第13条 asks that
+// late payment be caught. The figure links to the payment list's late=true.
+func (s *Service) latePaid(ctx context.Context, scope model.Scope, prefix string, first, last model.Date) (Number, error) {
+	where, args := s.regionRange("p.region_code", scope)
+	var n Number
+	q := "SELECT COUNT(*) AS count, COALESCE(SUM(p.amount_fen), 0) AS amount_fen FROM payments p WHERE " +
+		model.PaymentPaidLateSQL(s.db.Dialect, "p", s.o.GraceDays) + " AND p.due_date >= ? AND p.due_date <= ? AND " + where
+	if err := s.db.WithContext(ctx).Raw(q, append([]any{first, last}, args...)...).Scan(&n).Error; err != nil {
+		return Number{}, err
+	}
+	n.Link = link("payments", "late", "true", "region", prefix, "due_from", first.String(), "due_to", last.String())
+	return n, nil
 }
