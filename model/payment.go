@@ -63,12 +63,27 @@ func PaymentUnsettledSQL(p string) string {
 		PaymentPaid + "' AND re.id <> " + p + ".id AND (re.due_date >= " + p + ".due_date OR re.paid_date >= " + p + ".due_date))"
 }
 
+// PaymentOverdueSQL is the SQL condition, on the payments row aliased p,
+// that it is overdue on the day whose cut (today − grace days) is bound to
+// its placeholder: scheduled and due before cut, as StatusOn says.
+func PaymentOverdueSQL(p string) string {
+	return p + ".status = '" + PaymentScheduled + "' AND " + p + ".due_date < ?"
+}
+
+// PaymentUnresolvedSQL is the SQL condition, on the payments row aliased p,
+// that it is failed or returned, due before cut (bound to its placeholder)
+// and settled by no later paid payment (PaymentUnsettledSQL).
+func PaymentUnresolvedSQL(p string) string {
+	return p + ".status IN ('" + PaymentFailed + "', '" + PaymentReturned + "') AND " + p + ".due_date < ? AND " +
+		PaymentUnsettledSQL(p)
+}
+
 // PaymentMissedSQL is the SQL condition, on the payments row aliased p, of
-// money that should have arrived by cut (today − grace days) and has not:
-// scheduled and due before cut (overdue), or failed or returned, due before
-// cut and not settled by a later paid payment (PaymentUnsettledSQL). Bind cut
-// to the one placeholder. The status IN and due_date range let idx_payments_status_cover
-// or idx_payments_region_status answer the first part.
+// money that should have arrived by cut (bound to its one placeholder) and
+// has not: overdue or unresolved. Lists that read everything (an export)
+// use it; counts over a county ask the two halves apart
+// (PaymentOverdueSQL, PaymentUnresolvedSQL) and add them up, since as one
+// condition MariaDB reads the whole table rather than two index ranges.
 func PaymentMissedSQL(p string) string {
 	return p + ".status IN ('" + PaymentScheduled + "', '" + PaymentFailed + "', '" + PaymentReturned + "') AND " +
 		p + ".due_date < ? AND (" + p + ".status = '" + PaymentScheduled + "' OR " + PaymentUnsettledSQL(p) + ")"

@@ -117,17 +117,18 @@ func (s *Service) paymentStats(ctx context.Context, scope model.Scope, now time.
 		st.ByStatus[status] = n
 	}
 
-	var villages []struct {
-		RegionCode string
-		N          int64
-		AmountFen  int64
-	}
-	// The overdue list's rule (model.PaymentMissedSQL): the figure links
-	// there, so it counts what the list shows, failed money not re-issued too.
-	q = "SELECT p.region_code AS region_code, COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS amount_fen FROM payments p " +
-		"WHERE " + model.PaymentMissedSQL("p") + " AND " + where + " GROUP BY p.region_code"
-	if err := s.db.WithContext(ctx).Raw(q, append([]any{cut}, args...)...).Scan(&villages).Error; err != nil {
-		return err
+	var villages []villageCount
+	// The overdue list's rule: the figure links there, so it counts what the
+	// list shows, failed money not re-issued too. Each half is its own
+	// grouped query over an index range (see model.PaymentMissedSQL).
+	for _, cond := range []string{model.PaymentOverdueSQL("p"), model.PaymentUnresolvedSQL("p")} {
+		q = "SELECT p.region_code AS region_code, COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS amount_fen FROM payments p " +
+			"WHERE " + cond + " AND " + where + " GROUP BY p.region_code"
+		var half []villageCount
+		if err := s.db.WithContext(ctx).Raw(q, append([]any{cut}, args...)...).Scan(&half).Error; err != nil {
+			return err
+		}
+		villages = addVillages(villages, half)
 	}
 	late, err := s.latePaid(ctx, scope, prefix, first, last)
 	if err != nil {
@@ -217,4 +218,29 @@ func (s *Service) latePaid(ctx context.Context, scope model.Scope, prefix string
 	}
 	n.Link = link("payments", "late", "true", "region", prefix, "due_from", first.String(), "due_to", last.String())
 	return n, nil
+}
+
+// villageCount is a village's count and sum of payments.
+type villageCount struct {
+	RegionCode string
+	N          int64
+	AmountFen  int64
+}
+
+// addVillages adds the counts of more to those of villages, by region code.
+func addVillages(villages, more []villageCount) []villageCount {
+	at := make(map[string]int, len(villages))
+	for i, v := range villages {
+		at[v.RegionCode] = i
+	}
+	for _, v := range more {
+		if i, ok := at[v.RegionCode]; ok {
+			villages[i].N += v.N
+			villages[i].AmountFen += v.AmountFen
+			continue
+		}
+		at[v.RegionCode] = len(villages)
+		villages = append(villages, v)
+	}
+	return villages
 }

@@ -3,6 +3,7 @@ package reminders
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/xiangbang/xiangbang/model"
@@ -35,12 +36,9 @@ type overdueVillage struct {
 func (r *Reminders) OverduePayments(ctx context.Context, today model.Date) (int, error) {
 	db := r.db.WithContext(ctx)
 	cut := today.AddDays(-r.o.GraceDays) // overdue: due_date + grace < today
-	var villages []overdueVillage
-	if err := db.Raw(`SELECT p.region_code, COUNT(*) AS n, SUM(CASE WHEN p.status <> ? THEN 1 ELSE 0 END) AS failed,
-		SUM(p.amount_fen) AS fen, MAX(p.due_date) AS latest
-		FROM payments p WHERE `+model.PaymentMissedSQL("p")+` GROUP BY p.region_code ORDER BY p.region_code`,
-		model.PaymentScheduled, cut).Scan(&villages).Error; err != nil {
-		return 0, fmt.Errorf("reminders: overdue payments: %w", err)
+	villages, err := r.overdueVillages(ctx, cut)
+	if err != nil {
+		return 0, err
 	}
 	if len(villages) == 0 {
 		return 0, nil
@@ -77,10 +75,11 @@ func (r *Reminders) OverduePayments(ctx context.Context, today model.Date) (int,
 		RegionCode string
 		CadreID    int64
 	}
-	if err := db.Raw(`SELECT DISTINCT p.region_code, pr.cadre_id FROM payments p
+	paired := `SELECT DISTINCT p.region_code, pr.cadre_id FROM payments p
 		JOIN pairings pr ON pr.household_id = p.household_id AND pr.ended_on IS NULL
-		JOIN cadres c ON c.id = pr.cadre_id AND c.status = 'active'
-		WHERE `+model.PaymentMissedSQL("p"), cut).Scan(&cadres).Error; err != nil {
+		JOIN cadres c ON c.id = pr.cadre_id AND c.status = 'active' WHERE `
+	if err := db.Raw(paired+model.PaymentOverdueSQL("p")+" UNION "+paired+model.PaymentUnresolvedSQL("p"), cut, cut).
+		Scan(&cadres).Error; err != nil {
 		return 0, err
 	}
 	var stationed []struct {
@@ -145,6 +144,46 @@ func (r *Reminders) OverduePayments(ctx context.Context, today model.Date) (int,
 		}})
 	}
 	return push.EnqueueUsers(ctx, r.db, notices)
+}
+
+// overdueVillages sums, per village, the payments overdue and those
+// failed or returned and not re-issued before cut, each half in its own
+// grouped query: as one condition MariaDB reads the whole table rather than
+// two ranges of idx_payments_status_cover (see model.PaymentMissedSQL).
+func (r *Reminders) overdueVillages(ctx context.Context, cut model.Date) ([]overdueVillage, error) {
+	byCode := map[string]*overdueVillage{}
+	var codes []string
+	for _, half := range []struct {
+		cond   string
+		failed bool
+	}{{model.PaymentOverdueSQL("p"), false}, {model.PaymentUnresolvedSQL("p"), true}} {
+		var rows []overdueVillage
+		if err := r.db.WithContext(ctx).Raw(`SELECT p.region_code, COUNT(*) AS n, SUM(p.amount_fen) AS fen, MAX(p.due_date) AS latest
+			FROM payments p WHERE `+half.cond+` GROUP BY p.region_code`, cut).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("reminders: overdue payments: %w", err)
+		}
+		for _, v := range rows {
+			if half.failed {
+				v.Failed = v.N
+			}
+			t, ok := byCode[v.RegionCode]
+			if !ok {
+				byCode[v.RegionCode] = &v
+				codes = append(codes, v.RegionCode)
+				continue
+			}
+			t.N, t.Failed, t.Fen = t.N+v.N, t.Failed+v.Failed, t.Fen+v.Fen
+			if t.Latest.Before(v.Latest) {
+				t.Latest = v.Latest
+			}
+		}
+	}
+	sort.Strings(codes)
+	out := make([]overdueVillage, len(codes))
+	for i, c := range codes {
+		out[i] = *byCode[c]
+	}
+	return out, nil
 }
 
 // regionNames reads the names of the villages and towns.

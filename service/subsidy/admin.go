@@ -91,6 +91,10 @@ var (
 	ErrOutside    = apperr.New(apperr.Forbidden, "region_out_of_scope", "该地区不在您的管辖范围内")
 )
 
+// statusUnresolved is an internal filter status (never from a request):
+// the failed or returned payments that count as overdue.
+const statusUnresolved = "unresolved"
+
 const (
 	defaultPageSize = 50
 	maxPageSize     = 200
@@ -176,9 +180,33 @@ func (s *Service) tally(ctx context.Context, scope model.Scope, f PaymentFilter,
 		Fen      int64
 	}
 	cutoff := s.overdueBefore(today)
-	if err := filtered().Select("CASE WHEN p.status = ? AND p.due_date < ? THEN ? ELSE p.status END AS st, p.item_code AS item_code, "+
-		"COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS fen", model.PaymentScheduled, cutoff, model.PaymentOverdue).
-		Group("st, p.item_code").Scan(&rows).Error; err != nil {
+	group := func(q *gorm.DB) error {
+		var part []struct {
+			St       string
+			ItemCode string
+			N        int64
+			Fen      int64
+		}
+		err := q.Select("CASE WHEN p.status = ? AND p.due_date < ? THEN ? ELSE p.status END AS st, p.item_code AS item_code, "+
+			"COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS fen", model.PaymentScheduled, cutoff, model.PaymentOverdue).
+			Group("st, p.item_code").Scan(&part).Error
+		for _, r := range part {
+			rows = append(rows, r)
+		}
+		return err
+	}
+	if f.missed && f.Status == model.PaymentOverdue {
+		// Two index ranges counted apart (see model.PaymentMissedSQL); the
+		// halves have different statuses, so nothing is counted twice.
+		overdue, unresolved := f, f
+		overdue.missed, unresolved.Status = false, statusUnresolved
+		if err := group(s.filtered(ctx, scope, overdue, cutoff)); err != nil {
+			return t, err
+		}
+		if err := group(s.filtered(ctx, scope, unresolved, cutoff)); err != nil {
+			return t, err
+		}
+	} else if err := group(filtered()); err != nil {
 		return t, err
 	}
 	t = tallies{ByStatus: map[string]Tally{}, ByItem: []ItemTally{}, At: s.o.Now().UTC()}
@@ -251,6 +279,8 @@ func (s *Service) filtered(ctx context.Context, scope model.Scope, f PaymentFilt
 	case f.Status == "":
 	case f.Status == model.PaymentOverdue && f.missed:
 		q = q.Where(model.PaymentMissedSQL("p"), cutoff)
+	case f.Status == statusUnresolved:
+		q = q.Where(model.PaymentUnresolvedSQL("p"), cutoff)
 	case f.Status == model.PaymentOverdue:
 		q = q.Where("p.status = ? AND p.due_date < ?", model.PaymentScheduled, cutoff)
 	case f.Status == model.PaymentScheduled:
