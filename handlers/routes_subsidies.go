@@ -102,13 +102,6 @@ func paymentFilter(c *gin.Context) (subsidy.PaymentFilter, error) {
 		return f, err
 	}
 	f.HouseholdID = int64(hh)
-	switch c.Query("late") {
-	case "", "false":
-	case "true":
-		f.Late = true
-	default:
-		return f, apperr.BadInput("invalid_late", "late 只能是 true 或 false")
-	}
 	for _, d := range []struct {
 		name string
 		dst  *model.Date

@@ -27,8 +27,7 @@ type PaymentStats struct {
 	StatusNames      map[string]string `json:"status_names"`
 	Months           []PaymentMonth    `json:"months"`
 	ByStatus         map[string]Number `json:"by_status"` // this year
-	Overdue          Number            `json:"overdue"`   // every year: overdue, and failed or returned not re-issued
-	Late             Number            `json:"late"`      // this year's due dates paid late (迟发)
+	Overdue          Number            `json:"overdue"`   // every year
 	OverdueByVillage []VillageNumber   `json:"overdue_by_village"`
 }
 
@@ -117,24 +116,16 @@ func (s *Service) paymentStats(ctx context.Context, scope model.Scope, now time.
 		st.ByStatus[status] = n
 	}
 
-	var villages []villageCount
-	// The overdue list's rule: the figure links there, so it counts what the
-	// list shows, failed money not re-issued too. Each half is its own
-	// grouped query over an index range (see model.PaymentMissedSQL).
-	for _, cond := range []string{model.PaymentOverdueSQL("p"), model.PaymentUnresolvedSQL("p")} {
-		q = "SELECT p.region_code AS region_code, COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS amount_fen FROM payments p " +
-			"WHERE " + cond + " AND " + where + " GROUP BY p.region_code"
-		var half []villageCount
-		if err := s.db.WithContext(ctx).Raw(q, append([]any{cut}, args...)...).Scan(&half).Error; err != nil {
-			return err
-		}
-		villages = addVillages(villages, half)
+	var villages []struct {
+		RegionCode string
+		N          int64
+		AmountFen  int64
 	}
-	late, err := s.latePaid(ctx, scope, prefix, first, last)
-	if err != nil {
+	q = "SELECT p.region_code AS region_code, COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS amount_fen FROM payments p " +
+		"WHERE p.status = ? AND p.due_date < ? AND " + where + " GROUP BY p.region_code"
+	if err := s.db.WithContext(ctx).Raw(q, append([]any{model.PaymentScheduled, cut}, args...)...).Scan(&villages).Error; err != nil {
 		return err
 	}
-	st.Late = late
 	codes := make([]string, 0, 2*len(villages))
 	for _, v := range villages {
 		codes = append(codes, v.RegionCode, townOf(v.RegionCode))
@@ -203,44 +194,4 @@ func paymentsLink(status, prefix string, from, to model.Date) string {
 		return link("overdue", "region", prefix, "due_from", from.String(), "due_to", to.String())
 	}
 	return link("payments", "status", status, "region", prefix, "due_from", from.String(), "due_to", to.String())
-}
-
-// latePaid counts the payments due in [first, last] paid late (迟发):
-// once paid they are in no other figure, and policy/004 第13条 asks that
-// late payment be caught. The figure links to the payment list's late=true.
-func (s *Service) latePaid(ctx context.Context, scope model.Scope, prefix string, first, last model.Date) (Number, error) {
-	where, args := s.regionRange("p.region_code", scope)
-	var n Number
-	q := "SELECT COUNT(*) AS count, COALESCE(SUM(p.amount_fen), 0) AS amount_fen FROM payments p WHERE " +
-		model.PaymentPaidLateSQL(s.db.Dialect, "p", s.o.GraceDays) + " AND p.due_date >= ? AND p.due_date <= ? AND " + where
-	if err := s.db.WithContext(ctx).Raw(q, append([]any{first, last}, args...)...).Scan(&n).Error; err != nil {
-		return Number{}, err
-	}
-	n.Link = link("payments", "late", "true", "region", prefix, "due_from", first.String(), "due_to", last.String())
-	return n, nil
-}
-
-// villageCount is a village's count and sum of payments.
-type villageCount struct {
-	RegionCode string
-	N          int64
-	AmountFen  int64
-}
-
-// addVillages adds the counts of more to those of villages, by region code.
-func addVillages(villages, more []villageCount) []villageCount {
-	at := make(map[string]int, len(villages))
-	for i, v := range villages {
-		at[v.RegionCode] = i
-	}
-	for _, v := range more {
-		if i, ok := at[v.RegionCode]; ok {
-			villages[i].N += v.N
-			villages[i].AmountFen += v.AmountFen
-			continue
-		}
-		at[v.RegionCode] = len(villages)
-		villages = append(villages, v)
-	}
-	return villages
 }

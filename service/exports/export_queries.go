@@ -5,10 +5,7 @@ package exports
 // issue 7); they are written here, set-based, to the same rules, and may be
 // swapped for those services' own queries:
 //
-//	overdue payment     due_date + XB_PAYMENT_GRACE_DAYS < today and status scheduled, or
-//	                    failed or returned with no later paid payment of the same
-//	                    household or member, item and period (model.PaymentMissedSQL)
-//	late payment        paid after due_date + XB_PAYMENT_GRACE_DAYS (model.PaymentPaidLateSQL)
+//	overdue payment     status scheduled and due_date + XB_PAYMENT_GRACE_DAYS < today
 //	unvisited household not cancelled, and no current, undenied visit within its period
 //	                    (config.Policy.VisitPeriodDays by region; support_level normal →
 //	                    "default", elevated → "elevated"), counted from its last such visit
@@ -59,32 +56,31 @@ func (s *Service) overduePayments(scope model.Scope) list {
 	today := s.today()
 	cutoff := today.AddDays(-s.o.GraceDays)
 	type row struct {
-		HouseholdNo, HeadName, Town, Village, RegionCode, ItemName, Period, BatchNo, Status string
-		PhoneMasked, MemberName, IDCardMasked                                               sql.NullString
-		AmountFen                                                                           int64
-		DueDate                                                                             model.Date
+		HouseholdNo, HeadName, Town, Village, RegionCode, ItemName, Period, BatchNo string
+		PhoneMasked, MemberName, IDCardMasked                                       sql.NullString
+		AmountFen                                                                   int64
+		DueDate                                                                     model.Date
 	}
 	return list{
 		cols: []column{{"户编号", 22}, {"户主姓名", 10}, {"联系电话", 14}, {"乡镇", 12}, {"村", 12}, {"区划代码", 14}, {"补贴项目", 22},
-			{"发放期间", 10}, {"批次", 10}, {"金额（元）", 12}, {"应发日期", 12}, {"逾期天数", 10}, {"领取人", 10}, {"领取人身份证号", 22},
-			{"状态", 16}},
+			{"发放期间", 10}, {"批次", 10}, {"金额（元）", 12}, {"应发日期", 12}, {"逾期天数", 10}, {"领取人", 10}, {"领取人身份证号", 22}},
 		each: func(ctx context.Context, emit func([]any) error) error {
 			q := s.db.Table("payments AS p").
 				Select(`h.household_no, h.head_name, h.phone_masked, COALESCE(t.name, '') AS town, COALESCE(r.name, '') AS village,
 					p.region_code, i.name AS item_name, p.period, p.batch_no, p.amount_fen, p.due_date, m.name AS member_name,
-					m.id_card_masked, p.status`).
+					m.id_card_masked`).
 				Joins("JOIN households AS h ON h.id = p.household_id").
 				Joins("JOIN subsidy_items AS i ON i.code = p.item_code").
 				Joins("LEFT JOIN regions AS r ON r.code = p.region_code").
 				Joins("LEFT JOIN regions AS t ON t.code = r.parent_code").
 				Joins("LEFT JOIN members AS m ON m.id = p.member_id").
-				Where(model.PaymentMissedSQL("p"), cutoff).
+				Where("p.status = ? AND p.due_date < ?", model.PaymentScheduled, cutoff).
 				Order("p.due_date, p.id")
 			q = scope.Households(q, "p.household_id", "p.region_code")
 			return stream(ctx, q, func(r *row) error {
 				return emit([]any{r.HouseholdNo, r.HeadName, r.PhoneMasked.String, r.Town, r.Village, r.RegionCode, r.ItemName,
 					r.Period, r.BatchNo, yuan(r.AmountFen), r.DueDate.String(), r.DueDate.DaysUntil(today), r.MemberName.String,
-					r.IDCardMasked.String, missedStatus[r.Status]})
+					r.IDCardMasked.String})
 			})
 		},
 	}

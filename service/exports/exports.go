@@ -29,12 +29,11 @@ const (
 	UnvisitedHouseholds = "unvisited-households"
 	ZeroEmployment      = "zero-employment"
 	LateReports         = "late-reports"
-	LatePayments        = "late-payments"
 )
 
 // Names lists every export.
 func Names() []string {
-	return []string{OverduePayments, UnvisitedHouseholds, ZeroEmployment, LateReports, LatePayments}
+	return []string{OverduePayments, UnvisitedHouseholds, ZeroEmployment, LateReports}
 }
 
 // Title is a list's Chinese name, for the file name and the sheet.
@@ -44,7 +43,6 @@ func Title(name string) string {
 		UnvisitedHouseholds: "超期未走访农户",
 		ZeroEmployment:      "零就业家庭",
 		LateReports:         "超期未办结事项",
-		LatePayments:        "迟发补贴",
 	}[name]
 }
 
@@ -119,8 +117,6 @@ func (s *Service) Write(ctx context.Context, w io.Writer, scope model.Scope, who
 		l = s.zeroEmployment(scope)
 	case LateReports:
 		l = s.lateReports(scope)
-	case LatePayments:
-		l = s.latePayments(scope)
 	default:
 		return 0, ErrUnknown
 	}

@@ -3,7 +3,6 @@ package reminders
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/xiangbang/xiangbang/model"
@@ -16,8 +15,7 @@ const KindPaymentOverdue = "payment_overdue"
 // overdueVillage is one village's overdue payments.
 type overdueVillage struct {
 	RegionCode string
-	N          int // every payment counted, failed ones too
-	Failed     int // failed or returned, not re-issued: 发放失败未补发
+	N          int
 	Fen        int64
 	Latest     model.Date // the latest due date among them
 }
@@ -25,10 +23,7 @@ type overdueVillage struct {
 // OverduePayments tells each village's cadres (stationed there, or paired
 // with a household whose payment is late) and the town's officials about
 // payments overdue on today: still scheduled after the due date plus the
-// grace days, as Payment.StatusOn judges, or failed or returned by the bank
-// and not settled by a later paid payment (model.PaymentMissedSQL, the
-// officials' overdue list's rule): both are money that never arrived, and
-// the notice says how many failed. Cadres get one message per
+// grace days, as Payment.StatusOn judges. Cadres get one message per
 // village, officials one per town. A notice is sent again only when a
 // payment has become overdue since: the dedupe key carries the latest due
 // date of the overdue set, so a rerun, or the next day with nothing new,
@@ -36,9 +31,11 @@ type overdueVillage struct {
 func (r *Reminders) OverduePayments(ctx context.Context, today model.Date) (int, error) {
 	db := r.db.WithContext(ctx)
 	cut := today.AddDays(-r.o.GraceDays) // overdue: due_date + grace < today
-	villages, err := r.overdueVillages(ctx, cut)
-	if err != nil {
-		return 0, err
+	var villages []overdueVillage
+	if err := db.Raw(`SELECT region_code, COUNT(*) AS n, SUM(amount_fen) AS fen, MAX(due_date) AS latest
+		FROM payments WHERE status = ? AND due_date < ? GROUP BY region_code ORDER BY region_code`,
+		model.PaymentScheduled, cut).Scan(&villages).Error; err != nil {
+		return 0, fmt.Errorf("reminders: overdue payments: %w", err)
 	}
 	if len(villages) == 0 {
 		return 0, nil
@@ -57,7 +54,6 @@ func (r *Reminders) OverduePayments(ctx context.Context, today model.Date) (int,
 			towns[town] = t
 		}
 		t.N += v.N
-		t.Failed += v.Failed
 		t.Fen += v.Fen
 		if t.Latest.Before(v.Latest) {
 			t.Latest = v.Latest
@@ -75,11 +71,10 @@ func (r *Reminders) OverduePayments(ctx context.Context, today model.Date) (int,
 		RegionCode string
 		CadreID    int64
 	}
-	paired := `SELECT DISTINCT p.region_code, pr.cadre_id FROM payments p
+	if err := db.Raw(`SELECT DISTINCT p.region_code, pr.cadre_id FROM payments p
 		JOIN pairings pr ON pr.household_id = p.household_id AND pr.ended_on IS NULL
-		JOIN cadres c ON c.id = pr.cadre_id AND c.status = 'active' WHERE `
-	if err := db.Raw(paired+model.PaymentOverdueSQL("p")+" UNION "+paired+model.PaymentUnresolvedSQL("p"), cut, cut).
-		Scan(&cadres).Error; err != nil {
+		JOIN cadres c ON c.id = pr.cadre_id AND c.status = 'active'
+		WHERE p.status = ? AND p.due_date < ?`, model.PaymentScheduled, cut).Scan(&cadres).Error; err != nil {
 		return 0, err
 	}
 	var stationed []struct {
@@ -146,46 +141,6 @@ func (r *Reminders) OverduePayments(ctx context.Context, today model.Date) (int,
 	return push.EnqueueUsers(ctx, r.db, notices)
 }
 
-// overdueVillages sums, per village, the payments overdue and those
-// failed or returned and not re-issued before cut, each half in its own
-// grouped query: as one condition MariaDB reads the whole table rather than
-// two ranges of idx_payments_status_cover (see model.PaymentMissedSQL).
-func (r *Reminders) overdueVillages(ctx context.Context, cut model.Date) ([]overdueVillage, error) {
-	byCode := map[string]*overdueVillage{}
-	var codes []string
-	for _, half := range []struct {
-		cond   string
-		failed bool
-	}{{model.PaymentOverdueSQL("p"), false}, {model.PaymentUnresolvedSQL("p"), true}} {
-		var rows []overdueVillage
-		if err := r.db.WithContext(ctx).Raw(`SELECT p.region_code, COUNT(*) AS n, SUM(p.amount_fen) AS fen, MAX(p.due_date) AS latest
-			FROM payments p WHERE `+half.cond+` GROUP BY p.region_code`, cut).Scan(&rows).Error; err != nil {
-			return nil, fmt.Errorf("reminders: overdue payments: %w", err)
-		}
-		for _, v := range rows {
-			if half.failed {
-				v.Failed = v.N
-			}
-			t, ok := byCode[v.RegionCode]
-			if !ok {
-				byCode[v.RegionCode] = &v
-				codes = append(codes, v.RegionCode)
-				continue
-			}
-			t.N, t.Failed, t.Fen = t.N+v.N, t.Failed+v.Failed, t.Fen+v.Fen
-			if t.Latest.Before(v.Latest) {
-				t.Latest = v.Latest
-			}
-		}
-	}
-	sort.Strings(codes)
-	out := make([]overdueVillage, len(codes))
-	for i, c := range codes {
-		out[i] = *byCode[c]
-	}
-	return out, nil
-}
-
 // regionNames reads the names of the villages and towns.
 func (r *Reminders) regionNames(ctx context.Context, villages []string, towns map[string]*overdueVillage) (map[string]string, error) {
 	codes := append([]string(nil), villages...)
@@ -212,19 +167,13 @@ func (r *Reminders) regionNames(ctx context.Context, villages []string, towns ma
 }
 
 func overdueData(name string, v overdueVillage, today model.Date) map[string]string {
-	title, remark := name+"有补贴逾期未发放", fmt.Sprintf("最近一笔应于%d月%d日发放，请核实", v.Latest.Month, v.Latest.Day)
-	if v.Failed > 0 { // said first: WeChat cuts the remark to 20 characters
-		title = name + "有补贴逾期未发放或发放失败未补发"
-		remark = fmt.Sprintf("含%d笔发放失败未补发，", v.Failed) + remark
-	}
 	return map[string]string{
-		"title":   title,
+		"title":   name + "有补贴逾期未发放",
 		"village": name,
 		"region":  v.RegionCode,
 		"count":   fmt.Sprint(v.N),
 		"amount":  yuan(v.Fen),
 		"time":    dayText(today),
-		"failed":  fmt.Sprint(v.Failed),
-		"remark":  remark,
+		"remark":  fmt.Sprintf("最近一笔应于%d月%d日发放，请核实", v.Latest.Month, v.Latest.Day),
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,15 +28,8 @@ type PaymentFilter struct {
 	DueFrom     model.Date `json:"due_from,omitempty"`
 	DueTo       model.Date `json:"due_to,omitempty"` // inclusive
 	HouseholdID int64      `json:"household_id,omitempty"`
-	// Late keeps the payments paid late (迟发): paid after the due date plus
-	// the grace days. Once paid they are neither overdue nor failed, so
-	// without it nothing shows that the money came late.
-	Late   bool   `json:"late,omitempty"`
-	Cursor string `json:"-"`
-	Limit  int    `json:"-"`
-	// missed widens status overdue to every payment whose money never
-	// arrived (model.PaymentMissedSQL): the overdue list's meaning.
-	missed      bool
+	Cursor      string     `json:"-"`
+	Limit       int        `json:"-"`
 	oldestFirst bool
 }
 
@@ -48,10 +42,6 @@ type AdminPayment struct {
 	RegionCode  string `json:"region_code"`
 	BatchNo     string `json:"batch_no"`
 	CardLast4   string `json:"card_last4"`
-	// Unresolved marks a failed or returned payment past its due date plus
-	// the grace days that no later paid payment settles: money that never
-	// arrived (发放失败未补发). Its status stays failed or returned.
-	Unresolved bool `json:"unresolved"`
 }
 
 // Tally is a count and a sum.
@@ -82,18 +72,13 @@ type PaymentPage struct {
 
 // Failures of the payment lists.
 var (
-	ErrBadStatus  = apperr.BadInput("invalid_status", "状态只能是 scheduled、paid、failed、returned 或 overdue")
-	ErrBadRegion  = apperr.BadInput("invalid_region", "地区代码应为 1 到 12 位数字")
-	ErrBadItem    = apperr.BadInput("invalid_item", "没有这个补贴项目")
-	ErrBadPeriod  = apperr.BadInput("invalid_period", "期次格式不正确")
-	ErrBadCursor  = apperr.BadInput("invalid_cursor", "翻页参数不正确，请从第一页重新查询")
-	ErrLateStatus = apperr.BadInput("invalid_status", "迟发只看已发放的补贴：late=true 时状态只能是 paid 或不填")
-	ErrOutside    = apperr.New(apperr.Forbidden, "region_out_of_scope", "该地区不在您的管辖范围内")
+	ErrBadStatus = apperr.BadInput("invalid_status", "状态只能是 scheduled、paid、failed、returned 或 overdue")
+	ErrBadRegion = apperr.BadInput("invalid_region", "地区代码应为 1 到 12 位数字")
+	ErrBadItem   = apperr.BadInput("invalid_item", "没有这个补贴项目")
+	ErrBadPeriod = apperr.BadInput("invalid_period", "期次格式不正确")
+	ErrBadCursor = apperr.BadInput("invalid_cursor", "翻页参数不正确，请从第一页重新查询")
+	ErrOutside   = apperr.New(apperr.Forbidden, "region_out_of_scope", "该地区不在您的管辖范围内")
 )
-
-// statusUnresolved is an internal filter status (never from a request):
-// the failed or returned payments that count as overdue.
-const statusUnresolved = "unresolved"
 
 const (
 	defaultPageSize = 50
@@ -107,13 +92,10 @@ func (s *Service) ListPayments(ctx context.Context, scope model.Scope, who audit
 	return s.list(ctx, scope, who, f)
 }
 
-// Overdue lists the scope's payments whose money has not arrived, longest
-// overdue first: due, the grace period passed, and still scheduled
-// (overdue), or failed or returned by the bank and not settled by a later
-// paid payment (unresolved). Officials must chase both: a frozen card's
-// returned money is 漏发 as much as a payment never made.
+// Overdue lists the scope's overdue payments, longest overdue first: due,
+// the grace period passed, and still not paid.
 func (s *Service) Overdue(ctx context.Context, scope model.Scope, who audit.Actor, f PaymentFilter) (PaymentPage, error) {
-	f.Status, f.missed, f.oldestFirst = model.PaymentOverdue, true, true
+	f.Status, f.oldestFirst = model.PaymentOverdue, true
 	return s.list(ctx, scope, who, f)
 }
 
@@ -135,7 +117,7 @@ func (s *Service) list(ctx context.Context, scope model.Scope, who audit.Actor, 
 		return PaymentPage{}, err
 	}
 	page.Total, page.ByStatus, page.ByItem, page.TalliedAt = t.Total, t.ByStatus, t.ByItem, t.At.In(s.o.Location)
-	if page.Items, page.NextCursor, err = s.page(ctx, scope, f, cutoff, today); err != nil {
+	if page.Items, page.NextCursor, err = s.page(ctx, filtered(), f, today); err != nil {
 		return PaymentPage{}, err
 	}
 	err = s.audit.Record(ctx, nil, who, audit.Event{Action: "payment.list", TargetKind: "payment",
@@ -163,10 +145,9 @@ func (s *Service) tally(ctx context.Context, scope model.Scope, f PaymentFilter,
 	raw, _ := json.Marshal(struct {
 		Scope  model.Scope
 		Filter PaymentFilter
-		Missed bool // unexported in the filter: named here so the two lists' counts never mix
 		Today  string
 		Grace  int
-	}{scope, f, f.missed, today.String(), s.o.GraceDays})
+	}{scope, f, today.String(), s.o.GraceDays})
 	sum := sha256.Sum256(raw)
 	key := "subsidy:tally:" + hex.EncodeToString(sum[:16])
 	var t tallies
@@ -180,33 +161,9 @@ func (s *Service) tally(ctx context.Context, scope model.Scope, f PaymentFilter,
 		Fen      int64
 	}
 	cutoff := s.overdueBefore(today)
-	group := func(q *gorm.DB) error {
-		var part []struct {
-			St       string
-			ItemCode string
-			N        int64
-			Fen      int64
-		}
-		err := q.Select("CASE WHEN p.status = ? AND p.due_date < ? THEN ? ELSE p.status END AS st, p.item_code AS item_code, "+
-			"COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS fen", model.PaymentScheduled, cutoff, model.PaymentOverdue).
-			Group("st, p.item_code").Scan(&part).Error
-		for _, r := range part {
-			rows = append(rows, r)
-		}
-		return err
-	}
-	if f.missed && f.Status == model.PaymentOverdue {
-		// Two index ranges counted apart (see model.PaymentMissedSQL); the
-		// halves have different statuses, so nothing is counted twice.
-		overdue, unresolved := f, f
-		overdue.missed, unresolved.Status = false, statusUnresolved
-		if err := group(s.filtered(ctx, scope, overdue, cutoff)); err != nil {
-			return t, err
-		}
-		if err := group(s.filtered(ctx, scope, unresolved, cutoff)); err != nil {
-			return t, err
-		}
-	} else if err := group(filtered()); err != nil {
+	if err := filtered().Select("CASE WHEN p.status = ? AND p.due_date < ? THEN ? ELSE p.status END AS st, p.item_code AS item_code, "+
+		"COUNT(*) AS n, COALESCE(SUM(p.amount_fen), 0) AS fen", model.PaymentScheduled, cutoff, model.PaymentOverdue).
+		Group("st, p.item_code").Scan(&rows).Error; err != nil {
 		return t, err
 	}
 	t = tallies{ByStatus: map[string]Tally{}, ByItem: []ItemTally{}, At: s.o.Now().UTC()}
@@ -253,9 +210,6 @@ func (s *Service) checkFilter(scope model.Scope, f *PaymentFilter, items map[str
 	default:
 		return ErrBadStatus
 	}
-	if f.Late && f.Status != "" && f.Status != model.PaymentPaid {
-		return ErrLateStatus
-	}
 	if _, ok := items[f.Item]; f.Item != "" && !ok {
 		return ErrBadItem
 	}
@@ -271,29 +225,6 @@ func (s *Service) checkFilter(scope model.Scope, f *PaymentFilter, items map[str
 
 // filtered is the payments the scope may see that match f.
 func (s *Service) filtered(ctx context.Context, scope model.Scope, f PaymentFilter, cutoff model.Date) *gorm.DB {
-	q := s.unfiltered(ctx, scope, f)
-	if f.Late {
-		q = q.Where(model.PaymentPaidLateSQL(s.db.Dialect, "p", s.o.GraceDays))
-	}
-	switch {
-	case f.Status == "":
-	case f.Status == model.PaymentOverdue && f.missed:
-		q = q.Where(model.PaymentMissedSQL("p"), cutoff)
-	case f.Status == statusUnresolved:
-		q = q.Where(model.PaymentUnresolvedSQL("p"), cutoff)
-	case f.Status == model.PaymentOverdue:
-		q = q.Where("p.status = ? AND p.due_date < ?", model.PaymentScheduled, cutoff)
-	case f.Status == model.PaymentScheduled:
-		q = q.Where("p.status = ? AND p.due_date >= ?", model.PaymentScheduled, cutoff)
-	default:
-		q = q.Where("p.status = ?", f.Status)
-	}
-	return q
-}
-
-// unfiltered is the payments the scope may see that match f, whatever
-// their status.
-func (s *Service) unfiltered(ctx context.Context, scope model.Scope, f PaymentFilter) *gorm.DB {
 	q := scope.Households(s.db.WithContext(ctx).Table("payments AS p"), "p.household_id", "p.region_code")
 	switch {
 	case len(f.Region) == 12: // one village: equality lets the index give its payments in due order
@@ -316,6 +247,15 @@ func (s *Service) unfiltered(ctx context.Context, scope model.Scope, f PaymentFi
 	if !f.DueTo.IsZero() {
 		q = q.Where("p.due_date <= ?", f.DueTo)
 	}
+	switch f.Status {
+	case "":
+	case model.PaymentOverdue:
+		q = q.Where("p.status = ? AND p.due_date < ?", model.PaymentScheduled, cutoff)
+	case model.PaymentScheduled:
+		q = q.Where("p.status = ? AND p.due_date >= ?", model.PaymentScheduled, cutoff)
+	default:
+		q = q.Where("p.status = ?", f.Status)
+	}
 	return q
 }
 
@@ -329,18 +269,32 @@ type adminRow struct {
 	HeadName     string
 	OpenReportID int64
 	ReportStatus string
-	Unresolved   bool
 }
 
-// page reads one page of f in (due_date, id) order, newest first or oldest
+// page reads one page of q in (due_date, id) order, newest first or oldest
 // first, after the cursor. It is a deferred join: the page's ids come from
 // payments alone, which the database reads in due order (an index) and
 // stops at the page's end; only then are the page's rows joined to their
 // household, item, member and open report. Asked in one statement, MariaDB
 // may sort a whole county's payments to return fifty.
-func (s *Service) page(ctx context.Context, scope model.Scope, f PaymentFilter, cutoff, today model.Date) ([]AdminPayment, string, error) {
-	keys, err := s.pageKeys(ctx, scope, f, cutoff)
-	if err != nil {
+func (s *Service) page(ctx context.Context, q *gorm.DB, f PaymentFilter, today model.Date) ([]AdminPayment, string, error) {
+	dir, cmp := "DESC", "<"
+	if f.oldestFirst {
+		dir, cmp = "ASC", ">"
+	}
+	if f.Cursor != "" {
+		due, id, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where(fmt.Sprintf("(p.due_date %s ? OR (p.due_date = ? AND p.id %s ?))", cmp, cmp), due, due, id)
+	}
+	var keys []struct {
+		ID      int64
+		DueDate model.Date
+	}
+	if err := q.Select("p.id AS id, p.due_date AS due_date").Order("p.due_date " + dir + ", p.id " + dir).
+		Limit(f.Limit + 1).Scan(&keys).Error; err != nil {
 		return nil, "", err
 	}
 	next := ""
@@ -357,12 +311,10 @@ func (s *Service) page(ctx context.Context, scope model.Scope, f PaymentFilter, 
 		ids[i] = k.ID
 	}
 	var rows []adminRow
-	err = s.db.WithContext(ctx).Table("payments AS p").
+	err := s.db.WithContext(ctx).Table("payments AS p").
 		Select("p.*, COALESCE(i.name, '') AS item_name, COALESCE(i.department, '') AS department, "+
 			"COALESCE(m.name, '') AS member_name, COALESCE(h.household_no, '') AS household_no, COALESCE(h.head_name, '') AS head_name, "+
-			"COALESCE(r.id, 0) AS open_report_id, COALESCE(r.status, '') AS report_status, "+
-			"CASE WHEN p.status IN (?, ?) AND p.due_date < ? AND "+model.PaymentUnsettledSQL("p")+" THEN 1 ELSE 0 END AS unresolved",
-			model.PaymentFailed, model.PaymentReturned, cutoff).
+			"COALESCE(r.id, 0) AS open_report_id, COALESCE(r.status, '') AS report_status").
 		Joins("LEFT JOIN households h ON h.id = p.household_id").
 		Joins("LEFT JOIN subsidy_items i ON i.code = p.item_code").
 		Joins("LEFT JOIN members m ON m.id = p.member_id AND p.member_id <> 0").
@@ -384,9 +336,8 @@ func (s *Service) page(ctx context.Context, scope model.Scope, f PaymentFilter, 
 		p := s.view(paymentRow{Payment: r.Payment, ItemName: r.ItemName, Department: r.Department, MemberName: r.MemberName,
 			OpenReportID: r.OpenReportID, ReportStatus: r.ReportStatus}, today)
 		p.MemberName = r.MemberName // officials act on the record: the name in full
-		s.markLate(&p, r.Unresolved, today)
 		out = append(out, AdminPayment{Payment: p, HouseholdID: r.HouseholdID, HouseholdNo: r.HouseholdNo, HeadName: r.HeadName,
-			RegionCode: r.RegionCode, BatchNo: r.BatchNo, CardLast4: r.CardLast4, Unresolved: r.Unresolved})
+			RegionCode: r.RegionCode, BatchNo: r.BatchNo, CardLast4: r.CardLast4})
 	}
 	return out, next, nil
 }

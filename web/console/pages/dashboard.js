@@ -86,7 +86,6 @@ export async function render(view, {query}) {
   const pushed = Object.fromEntries(d.pushes.by_state.map(s => [s.status, s]));
   mount(cards,
     card('逾期未发', num(p.overdue.count) + ' 笔', wan(p.overdue.amount_fen), p.overdue.link, 'danger', 'kpi-overdue'),
-    card('今年迟发', num(p.late.count) + ' 笔', wan(p.late.amount_fen), p.late.link, p.late.count ? 'warn' : 'ok', 'kpi-late'),
     card('走访覆盖率', pct(v.share), num(v.covered.count) + ' / ' + num(v.paired.count) + ' 户在周期内走访', v.uncovered.link, v.share < 0.9 ? 'warn' : 'ok', 'kpi-visits'),
     card('风险户', num(f.households.count) + ' 户', '重点村 ' + num(f.priority_village_count.count) + ' 个', f.households.link, f.households.count ? 'warn' : 'ok', 'kpi-flags'),
     card('待办诉求', num(unfinished) + ' 件', '超期 ' + num(r.late.count) + ' 件', r.late.count ? r.late.link : '#/reports?status=open', r.late.count ? 'danger' : 'ok', 'kpi-reports'),
@@ -95,7 +94,7 @@ export async function render(view, {query}) {
     card('推送失败', num((pushed.dead || {}).count) + ' 条', '近' + d.pushes.days + '天已发送 ' + num((pushed.sent || {}).count) + ' 条', (pushed.dead || {}).link || '#/outbox', (pushed.dead || {}).count ? 'danger' : 'ok', 'kpi-pushes'));
   monthsTitle.textContent = p.year + ' 年一卡通发放（按应发月份）';
   monthsNote.textContent = '点击柱形查看明细；逾期指应发日加 ' + p.grace_days + ' 天宽限期后仍未发放。';
-  overdueNote.textContent = p.overdue_by_village.length ? '共 ' + num(p.overdue.count) + ' 笔，' + yuan(p.overdue.amount_fen) + ' 元' : '没有逾期未发或发放失败未补发的补贴';
+  overdueNote.textContent = p.overdue_by_village.length ? '共 ' + num(p.overdue.count) + ' 笔，' + yuan(p.overdue.amount_fen) + ' 元' : '没有逾期未发的补贴';
   visitsNote.textContent = '已结对农户中，最近一次走访在周期内（常规 ' + v.period_days.default + ' 天，提级帮扶 ' + v.period_days.elevated + ' 天）的比例。点击查看未按期走访的户。';
   mount(side,
     panel('诉求办理', null, null,
