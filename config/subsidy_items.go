@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -25,6 +26,24 @@ type SubsidyItem struct {
 	ViaCard    *bool    `yaml:"via_card"`
 	Payee      string   `yaml:"payee"`
 	Schedule   string   `yaml:"schedule"`
+	// DueBy is "MM-DD", the day of the year a yearly or one-off item's
+	// money must have arrived by (policy/004 第13条: 应在9月底前发放的必须按时
+	// 足额发放到户到人). A payment of the item for a whole year with no
+	// 应发日期 of its own is due then rather than on 31 December, so it is
+	// overdue from October. Empty: the period's end.
+	DueBy string `yaml:"due_by"`
+}
+
+// DueByDay is the month and day of due_by; ok is false when the item has none.
+func (s SubsidyItem) DueByDay() (month time.Month, day int, ok bool) {
+	if s.DueBy == "" {
+		return 0, 0, false
+	}
+	t, err := time.Parse("01-02", s.DueBy)
+	if err != nil {
+		return 0, 0, false // checked on load
+	}
+	return t.Month(), t.Day(), true
 }
 
 // PaidViaCard reports whether the item is paid through the 一卡通; an entry
@@ -98,6 +117,9 @@ func checkSubsidyItems(items []SubsidyItem) error {
 		default:
 			errs = append(errs, fmt.Errorf("items[%d].schedule %q: want monthly, quarterly, yearly or once", i, it.Schedule))
 		}
+		if err := checkDueBy(it); err != nil {
+			errs = append(errs, fmt.Errorf("items[%d].due_by %q: %w", i, it.DueBy, err))
+		}
 		for _, n := range append([]string{it.Name}, it.Aliases...) {
 			if strings.TrimSpace(n) == "" {
 				errs = append(errs, fmt.Errorf("items[%d]: empty alias", i))
@@ -110,4 +132,20 @@ func checkSubsidyItems(items []SubsidyItem) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkDueBy: a month-day every year has (so not 02-29), and only on items
+// paid for a whole year at a time; a monthly or quarterly payment is due
+// within its own period.
+func checkDueBy(it SubsidyItem) error {
+	if it.DueBy == "" {
+		return nil
+	}
+	if it.Schedule != "yearly" && it.Schedule != "once" {
+		return errors.New("only yearly and once items may have one")
+	}
+	if _, err := time.Parse("01-02", it.DueBy); err != nil || len(it.DueBy) != 5 || it.DueBy == "02-29" {
+		return errors.New(`want a month and day as "MM-DD", e.g. "09-30"`)
+	}
+	return nil
 }

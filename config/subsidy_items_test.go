@@ -26,6 +26,14 @@ func TestDefaultSubsidyItems(t *testing.T) {
 			t.Errorf("no item named %s", w)
 		}
 	}
+	// policy/004 第13条: what is to be paid by the end of September is due then.
+	for _, code := range []string{"industry_award", "county_employment", "cross_province_transport", "housing"} {
+		for _, it := range items {
+			if m, d, ok := it.DueByDay(); it.Code == code && (!ok || m != 9 || d != 30) {
+				t.Errorf("%s: due_by %q", code, it.DueBy)
+			}
+		}
+	}
 	for _, it := range items {
 		if !it.PaidViaCard() {
 			t.Errorf("%s: shipped items are all paid via the card", it.Code)
@@ -44,6 +52,10 @@ func TestLoadSubsidyItemsRejects(t *testing.T) {
 		{"schedule", "items: [{code: a1, name: x, department: d, payee: member, schedule: weekly}]", "schedule"},
 		{"unknown key", "items: [{code: a1, name: x, department: d, payee: member, schedule: once, colour: red}]", "colour"},
 		{"empty", "items: []", "at least one"},
+		{"due_by not a day", "items: [{code: a1, name: x, department: d, payee: member, schedule: yearly, due_by: \"09-31\"}]", "due_by"},
+		{"due_by not month-day", "items: [{code: a1, name: x, department: d, payee: member, schedule: yearly, due_by: \"2026-09-30\"}]", "due_by"},
+		{"due_by leap day", "items: [{code: a1, name: x, department: d, payee: member, schedule: once, due_by: \"02-29\"}]", "due_by"},
+		{"due_by monthly", "items: [{code: a1, name: x, department: d, payee: member, schedule: monthly, due_by: \"09-30\"}]", "only yearly"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"errors"
+	"time"
 
 	"github.com/xiangbang/xiangbang/model"
 )
@@ -96,7 +97,11 @@ type paymentParser struct {
 
 type itemMemo struct {
 	code, payee, schedule string
-	ok                    bool
+	// dueBy is the catalogue's due_by (zero month: none): the day of the
+	// year a payment for the whole year is due when the file gives no date.
+	dueByMonth time.Month
+	dueByDay   int
+	ok         bool
 }
 
 func (p *paymentParser) parse(c *rowContext) PaymentRow {
@@ -133,6 +138,7 @@ func (p *paymentParser) item(c *rowContext) itemMemo {
 	if !ok {
 		if it, found := p.items.Find(v); found {
 			m = itemMemo{code: it.Code, payee: it.Payee, schedule: it.Schedule, ok: true}
+			m.dueByMonth, m.dueByDay, _ = it.DueByDay()
 		}
 		if len(p.itemMemo) < maxEnumMemo {
 			p.itemMemo[v] = m
@@ -206,8 +212,25 @@ func (p *paymentParser) dates(c *rowContext, r *PaymentRow, item itemMemo) {
 	}
 	r.Period = fitted.String()
 	if r.DueDate.IsZero() && c.raw("due_date") == "" {
-		r.DueDate = fitted.End()
+		r.DueDate = defaultDue(fitted, item)
 	}
+}
+
+// defaultDue is the due date of a payment whose file gives none: the last
+// day of its period, or, for a yearly or once item paid for a whole year
+// with a due_by in the catalogue (产业奖励: by 30 September), that day when
+// it comes earlier. Without it such money would not be overdue until the
+// next January, three months after policy/004 wants it on the card.
+func defaultDue(period Period, item itemMemo) model.Date {
+	end := period.End()
+	wholeYear := period.Month == 0 && period.Quarter == 0 && period.Day == 0
+	if item.dueByMonth == 0 || !wholeYear || (item.schedule != model.ScheduleYearly && item.schedule != model.ScheduleOnce) {
+		return end
+	}
+	if by := (model.Date{Year: period.Year, Month: item.dueByMonth, Day: item.dueByDay}); by.Before(end) {
+		return by
+	}
+	return end
 }
 
 // status reads 发放状态, or derives it from the paid date and the failure
