@@ -162,7 +162,7 @@ func bench(ctx context.Context, o options) error {
 		return err
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: o.workers * 2, MaxIdleConnsPerHost: o.workers * 2,
-		IdleConnTimeout: time.Minute}, Timeout: 10 * time.Second}
+		IdleConnTimeout: time.Minute}, Timeout: time.Minute}
 
 	// The bare route's body is as long as an average answer.
 	path := fmt.Sprintf("/api/v1/subsidies?year=%d", today.Year)
