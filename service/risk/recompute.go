@@ -239,6 +239,11 @@ func (s *Service) writeFacts(ctx context.Context, tx *model.DB, run string, t ta
 // run, which of their households got new flags in this run. One notice per flag would bury a cadre in messages on a
 // county's first run and spend a subscribe-message consent on each; a flag
 // is raised once while it stands, so no flag is announced twice.
+//
+// Low growth alone is not news for a cadre when the household is above the
+// priority bound (a well-off household growing 3 %): the flag stands for
+// officials' lists, but the notice names it only for households under the
+// bound, where it is part of what makes a 重点帮扶户.
 func (s *Service) notifyRaised(ctx context.Context, tx *model.DB, run string) (int, error) {
 	var raised []struct {
 		HouseholdID int64
@@ -250,9 +255,10 @@ func (s *Service) notifyRaised(ctx context.Context, tx *model.DB, run string) (i
 		FROM household_flags hf
 		JOIN households h ON h.id = hf.household_id
 		JOIN pairings p ON p.household_id = hf.household_id AND p.role = ? AND p.ended_on IS NULL
-		WHERE hf.run_id = ? AND hf.cleared_at IS NULL
+		JOIN flag_facts f ON f.run_id = hf.run_id AND f.household_id = hf.household_id
+		WHERE hf.run_id = ? AND hf.cleared_at IS NULL AND (hf.flag <> ? OR f.per_capita_fen < f.priority_fen)
 		ORDER BY p.cadre_id, hf.household_id, hf.id`,
-		model.RoleResponsible, run).Scan(&raised).Error
+		model.RoleResponsible, run, model.FlagLowGrowth).Scan(&raised).Error
 	if err != nil || len(raised) == 0 {
 		return 0, err
 	}
