@@ -194,7 +194,7 @@ func (s *Service) insert(ctx context.Context, p auth.Principal, h model.Househol
 		v.Notes = &c.Notes
 	}
 	err := s.db.Tx(ctx, func(tx *model.DB) error {
-		ask := true // ask the household to confirm
+		ask := true    // ask the household to confirm
 		replaced := "" // the findings of the revision this one replaces
 		if orig != nil {
 			prev, err := s.supersede(ctx, tx, orig)
