@@ -17,14 +17,15 @@ import (
 //     year (in the service's zone), not denied by the household, whose
 //     findings say income_change = down. The year bounds make the signal
 //     lapse on 1 January, so the flag and the elevation rule clear by the
-//     same rules the next year. The probe walks idx_visits_last
-//     (household_id, is_current, visited_at, confirmation) and reads the
-//     findings only of the household's visits this year.
+//     same rules the next year. The probe reads idx_visits_last
+//     (household_id, is_current, visited_at, confirmation, income_down)
+//     alone: income_down is the findings' verdict, written with the visit
+//     (migration 0016), so no visit row is opened.
 //   - job_lost: the household's job_lost flag stands (service/employment
 //     raises it on a lost job or a return home and clears it when a member
 //     is in work again), whatever year it was raised in: while it stands,
 //     the loss of wages is current.
-func (s *Service) inYearFall(d model.Dialect, hCol string) (string, []any) {
+func (s *Service) inYearFall(hCol string) (string, []any) {
 	var conds []string
 	var args []any
 	if s.policy.InYearSignal(config.SignalVisitIncomeDown) {
@@ -32,9 +33,8 @@ func (s *Service) inYearFall(d model.Dialect, hCol string) (string, []any) {
 		from := time.Date(y, 1, 1, 0, 0, 0, 0, s.loc).UTC()
 		to := time.Date(y+1, 1, 1, 0, 0, 0, 0, s.loc).UTC()
 		conds = append(conds, `EXISTS (SELECT 1 FROM visits v WHERE v.household_id = `+hCol+
-			` AND v.is_current = ? AND v.visited_at >= ? AND v.visited_at < ? AND v.confirmation <> ? AND `+
-			incomeChange(d, "v.findings")+` = 'down')`)
-		args = append(args, true, from, to, model.ConfirmDenied)
+			` AND v.is_current = ? AND v.visited_at >= ? AND v.visited_at < ? AND v.confirmation <> ? AND v.income_down = ?)`)
+		args = append(args, true, from, to, model.ConfirmDenied, true)
 	}
 	if s.policy.InYearSignal(config.SignalJobLost) {
 		conds = append(conds, `EXISTS (SELECT 1 FROM household_flags jl WHERE jl.household_id = `+hCol+
@@ -49,13 +49,4 @@ func (s *Service) inYearFall(d model.Dialect, hCol string) (string, []any) {
 		expr += " OR " + c
 	}
 	return expr + " THEN 1 ELSE 0 END", args
-}
-
-// incomeChange reads findings.income_change from a visit's findings JSON
-// (service/visits writes it normalised: up | stable | down | "").
-func incomeChange(d model.Dialect, col string) string {
-	if d == model.MySQL {
-		return "JSON_UNQUOTE(JSON_EXTRACT(" + col + ", '$.income_change'))"
-	}
-	return "json_extract(" + col + ", '$.income_change')"
 }

@@ -36,7 +36,7 @@ func visit(t *testing.T, fx *modeltest.Fixtures, c model.Cadre, h model.Househol
 	visitSeq++
 	v := model.Visit{ClientID: fmt.Sprintf("00000000-0000-4000-8000-%012d", visitSeq), CadreID: c.ID, HouseholdID: h.ID,
 		Revision: 1, IsCurrent: current, VisitedAt: at, ReceivedAt: at, LocationFlag: model.LocationOK,
-		Findings: `{"income_change":"` + change + `","risks":[],"needs":[],"actions":[]}`, PhotoIDs: "[]", Confirmation: confirmation}
+		Findings: `{"income_change":"` + change + `","risks":[],"needs":[],"actions":[]}`, IncomeDown: change == "down", PhotoIDs: "[]", Confirmation: confirmation}
 	if err := fx.DB.Create(&v).Error; err != nil {
 		t.Fatal(err)
 	}

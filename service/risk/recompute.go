@@ -209,7 +209,7 @@ func (s *Service) writeFacts(ctx context.Context, tx *model.DB, run string, t ta
 		return 0, nil
 	}
 	line, priority, growth, incomeOnly := thresholdCases(s.policy, "h.region_code", "cur.year", *span.Lo, *span.Hi)
-	inYear, inYearArgs := s.inYearFall(tx.Dialect, "h.id")
+	inYear, inYearArgs := s.inYearFall("h.id")
 	// Each household's latest year comes from one grouped pass over the
 	// target's current records (a correlated MAX per household costs three
 	// times as much on MariaDB). Only households meeting some rule are written: a flag of a household

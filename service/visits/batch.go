@@ -188,7 +188,7 @@ func (s *Service) insert(ctx context.Context, p auth.Principal, h model.Househol
 		ClientID: c.ClientID, CadreID: p.CadreID, HouseholdID: h.ID, Revision: 1, IsCurrent: true,
 		VisitedAt: c.visitedAt, ReceivedAt: s.now().UTC().Truncate(time.Millisecond),
 		Latitude: c.Latitude, Longitude: c.Longitude, AccuracyM: c.AccuracyM, DistanceM: dist, LocationFlag: flag,
-		Findings: c.findings, PhotoIDs: "[]", Confirmation: model.ConfirmPending,
+		Findings: c.findings, IncomeDown: model.FindingsIncomeDown(c.findings), PhotoIDs: "[]", Confirmation: model.ConfirmPending,
 	}
 	if c.Notes != "" {
 		v.Notes = &c.Notes
