@@ -200,7 +200,7 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bot.Close() }) // before the database closes: cleanups run last first
-	work, err := employment.New(db, auditLog, cfg.Location(), nil)
+	work, err := employment.New(db, auditLog, riskSvc, cfg.Location(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -156,7 +156,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		return nil, nil, err
 	}
 	a.closers = append(a.closers, bot.Close) // runs before the database closes
-	work, err := employment.New(a.db, a.audit, a.cfg.Location(), nil)
+	work, err := employment.New(a.db, a.audit, riskSvc, a.cfg.Location(), nil)
 	if err != nil {
 		return nil, nil, err
 	}
