@@ -209,7 +209,7 @@ func (s *Service) writeFacts(ctx context.Context, tx *model.DB, run string, t ta
 		return 0, nil
 	}
 	line, priority, growth, incomeOnly := thresholdCases(s.policy, "h.region_code", "cur.year", *span.Lo, *span.Hi)
-	inYear, inYearArgs := s.inYearFall("h.id")
+	inYearJoins, inYear, inYearArgs := s.inYearFall(t)
 	// Each household's latest year comes from one grouped pass over the
 	// target's current records (a correlated MAX per household costs three
 	// times as much on MariaDB). Only households meeting some rule are written: a flag of a household
@@ -228,10 +228,11 @@ func (s *Service) writeFacts(ctx context.Context, tx *model.DB, run string, t ta
 			JOIN (SELECT household_id, MAX(year) AS year FROM income_records
 				WHERE is_current = ? AND `+t.on("household_id", "")+` GROUP BY household_id) ly ON ly.household_id = h.id
 			JOIN income_records cur ON cur.household_id = h.id AND cur.is_current = ? AND cur.year = ly.year
-			LEFT JOIN income_records prev ON prev.household_id = h.id AND prev.is_current = ? AND prev.year = ly.year - 1
+			LEFT JOIN income_records prev ON prev.household_id = h.id AND prev.is_current = ? AND prev.year = ly.year - 1`+
+		inYearJoins+`
 			WHERE h.status = ? AND `+t.on("h.id", "h.region_code")+`) f
 		WHERE `+condAny,
-		append(append([]any{run, model.RoleLeader}, inYearArgs...), true, true, true, "active")...)
+		append(append([]any{run, model.RoleLeader, true, true, true}, inYearArgs...), "active")...)
 	return res.RowsAffected, res.Error
 }
 
