@@ -20,13 +20,15 @@ var defaultPolicy []byte
 // thresholds, visit periods and case deadlines. It is data, never constants
 // in code.
 type Policy struct {
-	Thresholds      []Threshold         `yaml:"thresholds"`
-	PriorityVillage PriorityVillageRule `yaml:"priority_village"`
-	VisitPeriods    []VisitPeriod       `yaml:"visit_periods"`
-	VisitDueSoon    int                 `yaml:"visit_due_soon_days"`
-	Visits          VisitRules          `yaml:"visit_rules"`
-	Deadlines       Deadlines           `yaml:"deadlines"`
-	Holidays        []string            `yaml:"holidays"`
+	Thresholds []Threshold `yaml:"thresholds"`
+	// InYearFallSignals count as "income fell" for 提级帮扶 (policy_rules.go).
+	InYearFallSignals []string            `yaml:"in_year_fall_signals"`
+	PriorityVillage   PriorityVillageRule `yaml:"priority_village"`
+	VisitPeriods      []VisitPeriod       `yaml:"visit_periods"`
+	VisitDueSoon      int                 `yaml:"visit_due_soon_days"`
+	Visits            VisitRules          `yaml:"visit_rules"`
+	Deadlines         Deadlines           `yaml:"deadlines"`
+	Holidays          []string            `yaml:"holidays"`
 
 	holidays map[string]bool
 }
@@ -38,6 +40,7 @@ type Threshold struct {
 	MonitoringLineYuan float64 `yaml:"monitoring_line_yuan"`
 	PriorityIncomeYuan float64 `yaml:"priority_income_yuan"`
 	GrowthMinPercent   float64 `yaml:"growth_min_percent"`
+	PriorityRule       string  `yaml:"priority_rule"` // income_and_growth (default) | income_only
 }
 
 // MonitoringLineFen is the line in fen per person per year.
@@ -134,6 +137,7 @@ func (p *Policy) check() error {
 			errs = append(errs, fmt.Errorf("thresholds[%d]: year, monitoring_line_yuan and priority_income_yuan must be positive", i))
 		}
 	}
+	errs = append(errs, p.checkRules())
 	if !hasDefault {
 		errs = append(errs, errors.New(`thresholds: an entry with region "" is required`))
 	}

@@ -163,12 +163,12 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 		demoMock = mock
 	}
 	policy := config.DefaultPolicy()
-	visitSvc, err := visits.New(db, visits.Options{Policy: policy, Audit: auditLog, Location: cfg.Location(),
-		PaymentGraceDays: cfg.PaymentGraceDays, Now: clock.Now})
+	riskSvc, err := risk.New(db, risk.Options{Policy: policy, Audit: auditLog, Location: cfg.Location(), Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	riskSvc, err := risk.New(db, risk.Options{Policy: policy, Audit: auditLog, Location: cfg.Location(), Now: clock.Now})
+	visitSvc, err := visits.New(db, visits.Options{Policy: policy, Audit: auditLog, Location: cfg.Location(),
+		PaymentGraceDays: cfg.PaymentGraceDays, Now: clock.Now, Flags: riskSvc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func newHarness(t testing.TB, db *model.DB, opts ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bot.Close() }) // before the database closes: cleanups run last first
-	work, err := employment.New(db, auditLog, cfg.Location(), nil)
+	work, err := employment.New(db, auditLog, riskSvc, cfg.Location(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

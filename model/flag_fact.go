@@ -14,6 +14,8 @@ type FlagFact struct {
 	GrowthBP     int64 `gorm:"column:growth_bp"`
 	HasPlan      int
 	HasLeader    int
+	IncomeOnly   int // the threshold's priority_rule is income_only
+	InYearFall   int // an in-year fall signal stands (a visit recording income down, a job_lost flag)
 }
 
 // TableName names the table.

@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Location flags of a visit: far and missing are flagged for officials, never refused.
 const (
@@ -35,6 +38,7 @@ type Visit struct {
 	DistanceM         *float64
 	LocationFlag      string
 	Findings          string // JSON
+	IncomeDown        bool   // the findings say income_change = down (FindingsIncomeDown), for the flag rules
 	Notes             *string
 	PhotoIDs          string `gorm:"column:photo_ids"` // JSON array
 	Confirmation      string
@@ -48,3 +52,12 @@ type Visit struct {
 
 // TableName names the table.
 func (Visit) TableName() string { return "visits" }
+
+// FindingsIncomeDown reports whether a visit's findings JSON records
+// income_change = down. Writers of visits set Visit.IncomeDown with it.
+func FindingsIncomeDown(findings string) bool {
+	var f struct {
+		IncomeChange string `json:"income_change"`
+	}
+	return json.Unmarshal([]byte(findings), &f) == nil && f.IncomeChange == "down"
+}

@@ -111,12 +111,12 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	visitSvc, err := visits.New(a.db, visits.Options{Policy: a.policy, Audit: a.audit, Location: a.cfg.Location(),
-		PaymentGraceDays: a.cfg.PaymentGraceDays})
+	riskSvc, err := a.newRisk()
 	if err != nil {
 		return nil, nil, err
 	}
-	riskSvc, err := a.newRisk()
+	visitSvc, err := visits.New(a.db, visits.Options{Policy: a.policy, Audit: a.audit, Location: a.cfg.Location(),
+		PaymentGraceDays: a.cfg.PaymentGraceDays, Flags: riskSvc})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -156,7 +156,7 @@ func (a *app) buildServer(ctx context.Context) (*http.Server, []loop, error) {
 		return nil, nil, err
 	}
 	a.closers = append(a.closers, bot.Close) // runs before the database closes
-	work, err := employment.New(a.db, a.audit, a.cfg.Location(), nil)
+	work, err := employment.New(a.db, a.audit, riskSvc, a.cfg.Location(), nil)
 	if err != nil {
 		return nil, nil, err
 	}

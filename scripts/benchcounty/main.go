@@ -70,11 +70,11 @@ func run(ctx context.Context, dsn string, n int, reload bool, runs int, slow tim
 	if err != nil {
 		return err
 	}
-	vs, err := visits.New(db, visits.Options{Policy: policy, Audit: log, Location: loc, PaymentGraceDays: 5})
+	rs, err := risk.New(db, risk.Options{Policy: policy, Audit: log, Location: loc})
 	if err != nil {
 		return err
 	}
-	rs, err := risk.New(db, risk.Options{Policy: policy, Audit: log, Location: loc})
+	vs, err := visits.New(db, visits.Options{Policy: policy, Audit: log, Location: loc, PaymentGraceDays: 5, Flags: rs})
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/xiangbang/xiangbang/service/jobs"
 	"github.com/xiangbang/xiangbang/service/kv"
 	"github.com/xiangbang/xiangbang/service/kv/kvtest"
+	"github.com/xiangbang/xiangbang/service/risk"
 	"github.com/xiangbang/xiangbang/service/subsidy"
 	"github.com/xiangbang/xiangbang/service/visits"
 	"github.com/xiangbang/xiangbang/service/wechat"
@@ -34,7 +35,11 @@ func newTestService(t *testing.T, db *model.DB, store kv.Store) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vs, err := visits.New(db, visits.Options{Policy: config.DefaultPolicy(), Audit: auditLog, Location: time.UTC})
+	flags, err := risk.New(db, risk.Options{Policy: config.DefaultPolicy(), Audit: auditLog, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := visits.New(db, visits.Options{Policy: config.DefaultPolicy(), Audit: auditLog, Location: time.UTC, Flags: flags})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -135,7 +135,8 @@ func (s *Seeder) visit(h model.Household, day model.Date) model.Visit {
 		CadreID:  s.responsible[h.ID], HouseholdID: h.ID, Revision: 1, IsCurrent: true,
 		VisitedAt: at, ReceivedAt: at.Add(time.Duration(s.between(1, 300)) * time.Minute),
 		Latitude: &lat, Longitude: &lng, AccuracyM: ptr(float64(s.between(5, 40))), DistanceM: &dist,
-		LocationFlag: flag, Findings: string(findings), PhotoIDs: "[]", Confirmation: model.ConfirmPending,
+		LocationFlag: flag, Findings: string(findings), IncomeDown: model.FindingsIncomeDown(string(findings)),
+		PhotoIDs: "[]", Confirmation: model.ConfirmPending,
 	}
 	if s.chance(0.55) {
 		v.Confirmation = model.ConfirmConfirmed

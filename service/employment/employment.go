@@ -22,25 +22,34 @@ import (
 	"github.com/xiangbang/xiangbang/model/apperr"
 	"github.com/xiangbang/xiangbang/service/audit"
 	"github.com/xiangbang/xiangbang/service/auth"
+	"github.com/xiangbang/xiangbang/service/risk"
 )
 
 // Service records employment and lists zero-employment households.
 type Service struct {
 	db    *model.DB
 	audit *audit.Log
+	flags FlagRecomputer
 	loc   *time.Location
 	now   func() time.Time
 }
 
+// FlagRecomputer judges one household's flags inside the caller's
+// transaction (risk.Service does): a standing job_lost flag is an in-year
+// fall signal for 提级帮扶 (policy/004 §18, service/risk/inyear.go).
+type FlagRecomputer interface {
+	RecomputeHousehold(ctx context.Context, tx *model.DB, householdID int64) (risk.Summary, error)
+}
+
 // New builds the service; now is time.Now when nil.
-func New(db *model.DB, auditLog *audit.Log, loc *time.Location, now func() time.Time) (*Service, error) {
-	if db == nil || auditLog == nil || loc == nil {
-		return nil, errors.New("employment: New needs a database, an audit log and a location")
+func New(db *model.DB, auditLog *audit.Log, flags FlagRecomputer, loc *time.Location, now func() time.Time) (*Service, error) {
+	if db == nil || auditLog == nil || flags == nil || loc == nil {
+		return nil, errors.New("employment: New needs a database, an audit log, a flag recomputer and a location")
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, audit: auditLog, loc: loc, now: now}, nil
+	return &Service{db: db, audit: auditLog, flags: flags, loc: loc, now: now}, nil
 }
 
 func (s *Service) today() model.Date { return model.DateOf(s.now().In(s.loc)) }

@@ -71,6 +71,13 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, in Input) (Event
 		if err != nil {
 			return err
 		}
+		// job_lost raised or (possibly) cleared: 提级帮扶 follows it now,
+		// not at the nightly run.
+		if raised || status == model.EmploymentEmployed {
+			if _, err := s.flags.RecomputeHousehold(ctx, tx, h.ID); err != nil {
+				return err
+			}
+		}
 		if err := s.audit.Record(ctx, tx, p.Actor(), audit.Event{Action: "employment.record", TargetKind: "member",
 			TargetID: m.ID, RegionCode: h.RegionCode, Detail: map[string]any{
 				"event": ev.Event, "occurred_on": ev.OccurredOn.String(), "from": m.EmploymentStatus, "to": status}}); err != nil {

@@ -144,7 +144,9 @@ func (s *Service) recompute(ctx context.Context, tx *model.DB, t target) (Summar
 		`',"priority_fen":'`, text(tx.Dialect, "f.priority_fen"),
 		`',"growth_bp":'`, text(tx.Dialect, "f.growth_bp"),
 		`',"has_plan":'`, text(tx.Dialect, "f.has_plan"),
-		`',"has_leader":'`, text(tx.Dialect, "f.has_leader"), `'}'`)
+		`',"has_leader":'`, text(tx.Dialect, "f.has_leader"),
+		`',"income_only":'`, text(tx.Dialect, "f.income_only"),
+		`',"in_year_fall":'`, text(tx.Dialect, "f.in_year_fall"), `'}'`)
 	flaggedIn := t.on("household_flags.household_id", "")
 	for _, r := range rules {
 		// Clearing first also clears a flag whose year moved on (a new
@@ -171,11 +173,11 @@ func (s *Service) recompute(ctx context.Context, tx *model.DB, t target) (Summar
 		sum.Raised[r.flag] = int(res.RowsAffected)
 	}
 
-	// 提级帮扶 follows from the rule (DOMAIN.md); it is never lowered here,
+	// 提级帮扶 follows from the rule (DOMAIN.md, condElevate); it is never lowered here,
 	// because leaving it (有序退出) is an official's decision.
 	res := db.Exec(`UPDATE households SET support_level = ?, updated_at = ?
 		WHERE support_level <> ? AND `+t.on("households.id", "households.region_code")+`
-		AND EXISTS (SELECT 1 FROM flag_facts f WHERE f.run_id = ? AND f.household_id = households.id AND (`+condUnder+` OR `+condFell+`))`,
+		AND EXISTS (SELECT 1 FROM flag_facts f WHERE f.run_id = ? AND f.household_id = households.id AND `+condElevate+`)`,
 		model.SupportElevated, now, model.SupportElevated, run)
 	if res.Error != nil {
 		return sum, fmt.Errorf("risk: elevate: %w", res.Error)
@@ -206,26 +208,31 @@ func (s *Service) writeFacts(ctx context.Context, tx *model.DB, run string, t ta
 	if span.Lo == nil {
 		return 0, nil
 	}
-	line, priority, growth := thresholdCases(s.policy, "h.region_code", "cur.year", *span.Lo, *span.Hi)
+	line, priority, growth, incomeOnly := thresholdCases(s.policy, "h.region_code", "cur.year", *span.Lo, *span.Hi)
+	inYearJoins, inYear, inYearArgs := s.inYearFall(t)
 	// Each household's latest year comes from one grouped pass over the
 	// target's current records (a correlated MAX per household costs three
 	// times as much on MariaDB). Only households meeting some rule are written: a flag of a household
 	// with no facts row is cleared, which is right for the rest, and most
 	// households of a county meet none, so the scratch rows stay few.
-	res := db.Exec(`INSERT INTO flag_facts (run_id, household_id, year, per_capita_fen, previous_fen, line_fen, priority_fen, growth_bp, has_plan, has_leader)
-		SELECT f.run_id, f.household_id, f.year, f.per_capita_fen, f.previous_fen, f.line_fen, f.priority_fen, f.growth_bp, f.has_plan, f.has_leader
+	res := db.Exec(`INSERT INTO flag_facts (run_id, household_id, year, per_capita_fen, previous_fen, line_fen, priority_fen, growth_bp, has_plan, has_leader,
+			income_only, in_year_fall)
+		SELECT f.run_id, f.household_id, f.year, f.per_capita_fen, f.previous_fen, f.line_fen, f.priority_fen, f.growth_bp, f.has_plan, f.has_leader,
+			f.income_only, f.in_year_fall
 		FROM (SELECT ? AS run_id, h.id AS household_id, cur.year AS year, cur.per_capita_fen AS per_capita_fen,
 				prev.per_capita_fen AS previous_fen, `+line+` AS line_fen, `+priority+` AS priority_fen, `+growth+` AS growth_bp,
 				CASE WHEN EXISTS (SELECT 1 FROM income_plans ip WHERE ip.household_id = h.id) THEN 1 ELSE 0 END AS has_plan,
-				CASE WHEN EXISTS (SELECT 1 FROM pairings lp WHERE lp.household_id = h.id AND lp.role = ? AND lp.ended_on IS NULL) THEN 1 ELSE 0 END AS has_leader
+				CASE WHEN EXISTS (SELECT 1 FROM pairings lp WHERE lp.household_id = h.id AND lp.role = ? AND lp.ended_on IS NULL) THEN 1 ELSE 0 END AS has_leader,
+				`+incomeOnly+` AS income_only, `+inYear+` AS in_year_fall
 			FROM households h
 			JOIN (SELECT household_id, MAX(year) AS year FROM income_records
 				WHERE is_current = ? AND `+t.on("household_id", "")+` GROUP BY household_id) ly ON ly.household_id = h.id
 			JOIN income_records cur ON cur.household_id = h.id AND cur.is_current = ? AND cur.year = ly.year
-			LEFT JOIN income_records prev ON prev.household_id = h.id AND prev.is_current = ? AND prev.year = ly.year - 1
+			LEFT JOIN income_records prev ON prev.household_id = h.id AND prev.is_current = ? AND prev.year = ly.year - 1`+
+		inYearJoins+`
 			WHERE h.status = ? AND `+t.on("h.id", "h.region_code")+`) f
-		WHERE `+condUnder+` OR `+condFell+` OR `+condLow,
-		run, model.RoleLeader, true, true, true, "active")
+		WHERE `+condAny,
+		append(append([]any{run, model.RoleLeader, true, true, true}, inYearArgs...), "active")...)
 	return res.RowsAffected, res.Error
 }
 
@@ -233,6 +240,11 @@ func (s *Service) writeFacts(ctx context.Context, tx *model.DB, run string, t ta
 // run, which of their households got new flags in this run. One notice per flag would bury a cadre in messages on a
 // county's first run and spend a subscribe-message consent on each; a flag
 // is raised once while it stands, so no flag is announced twice.
+//
+// Low growth alone is not news for a cadre when the household is above the
+// priority bound (a well-off household growing 3 %): the flag stands for
+// officials' lists, but the notice names it only for households under the
+// bound, where it is part of what makes a 重点帮扶户.
 func (s *Service) notifyRaised(ctx context.Context, tx *model.DB, run string) (int, error) {
 	var raised []struct {
 		HouseholdID int64
@@ -244,9 +256,10 @@ func (s *Service) notifyRaised(ctx context.Context, tx *model.DB, run string) (i
 		FROM household_flags hf
 		JOIN households h ON h.id = hf.household_id
 		JOIN pairings p ON p.household_id = hf.household_id AND p.role = ? AND p.ended_on IS NULL
-		WHERE hf.run_id = ? AND hf.cleared_at IS NULL
+		JOIN flag_facts f ON f.run_id = hf.run_id AND f.household_id = hf.household_id
+		WHERE hf.run_id = ? AND hf.cleared_at IS NULL AND (hf.flag <> ? OR f.per_capita_fen < f.priority_fen)
 		ORDER BY p.cadre_id, hf.household_id, hf.id`,
-		model.RoleResponsible, run).Scan(&raised).Error
+		model.RoleResponsible, run, model.FlagLowGrowth).Scan(&raised).Error
 	if err != nil || len(raised) == 0 {
 		return 0, err
 	}

@@ -121,6 +121,13 @@ func TestFlagRulesOnBoundaries(t *testing.T) {
 			[]string{model.FlagLowGrowth, model.FlagPriority}},
 		{"Kunming at its bound", "530102001001", 1050000, 1100000, false, false, []string{model.FlagLowGrowth}},
 		{"no last year: growth not judged", "419901100201", 0, 900000, false, false, nil},
+		// Kunming picks by income alone (priority_rule: income_only, file 001).
+		{"Kunming exactly 11000 yuan growing 8 %", "530102001001", 1018519, 1100000, false, false, nil},
+		{"Kunming 10999.99 yuan growing 8 %", "530102001001", 1018518, 1099999, false, false, []string{model.FlagPriority}},
+		{"Kunming 10999.99 yuan, one year on file", "530102001001", 0, 1099999, false, false, []string{model.FlagPriority}},
+		{"Zhengzhou 10999.99 yuan growing 8 %", "410102001001", 1018518, 1099999, false, false, nil},
+		{"Zhengzhou 9999.99 yuan growing 8 %: growth still counts", "410102001001", 925925, 999999, false, false, nil},
+		{"Zhengzhou 9999.99 yuan, one year on file", "410102001001", 0, 999999, false, false, nil},
 	}
 	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
 		s := newService(t, db)

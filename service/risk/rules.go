@@ -17,17 +17,26 @@ import (
 //   - income fell: per-capita < last year's per-capita;
 //   - low growth: 0 ≤ growth < threshold, in integers: (pc − prev) × 10000 <
 //     threshold_bp × prev (a fall is flagged as a fall, not also as low growth);
-//   - priority (file 002): per-capita < the priority bound and (low growth or fell);
-//   - 提级帮扶 needed: (under the line or fell) and (no income plan or no active
-//     leader pairing).
+//   - priority: per-capita < the priority bound and, by the threshold's
+//     priority_rule, (low growth or fell) (income_and_growth, file 002) or
+//     nothing more (income_only, Kunming's 一对一 under 1.1万, file 001);
+//   - 提级帮扶 needed: (under the line or fell or an in-year fall signal) and
+//     (no income plan or no active leader pairing). The in-year signals
+//     (file 004 §18, inyear.go) see a fall before next year's record does.
 //
-// Growth needs last year's current record; without one only "under the line"
-// (and what follows from it) can be judged.
+// Growth needs last year's current record; without one only "under the line",
+// an income-only priority and the in-year signals can be judged.
 const (
 	condUnder = "f.per_capita_fen < f.line_fen"
 	condFell  = "(f.previous_fen IS NOT NULL AND f.per_capita_fen < f.previous_fen)"
 	condLow   = "(f.previous_fen IS NOT NULL AND f.previous_fen > 0 AND f.per_capita_fen >= f.previous_fen" +
 		" AND (f.per_capita_fen - f.previous_fen) * 10000 < f.growth_bp * f.previous_fen)"
+	condPriority = "(f.per_capita_fen < f.priority_fen AND (f.income_only = 1 OR " + condFell + " OR " + condLow + "))"
+	// condElevate is who gets 提级帮扶 (DOMAIN.md: under the line, or income
+	// fell within the year).
+	condElevate = "(" + condUnder + " OR " + condFell + " OR f.in_year_fall = 1)"
+	// condAny is a household meeting some rule: only those get facts rows.
+	condAny = condElevate + " OR " + condLow + " OR " + condPriority
 )
 
 // rules lists the household flags this package owns, in the order they are
@@ -40,8 +49,8 @@ var rules = []struct {
 	{model.FlagUnderLine, condUnder},
 	{model.FlagIncomeFell, condFell},
 	{model.FlagLowGrowth, condLow},
-	{model.FlagPriority, "f.per_capita_fen < f.priority_fen AND (" + condFell + " OR " + condLow + ")"},
-	{model.FlagElevationNeeded, "(" + condUnder + " OR " + condFell + ") AND (f.has_plan = 0 OR f.has_leader = 0)"},
+	{model.FlagPriority, condPriority},
+	{model.FlagElevationNeeded, condElevate + " AND (f.has_plan = 0 OR f.has_leader = 0)"},
 }
 
 // IncomeFlags are the flags computed from incomes, in display order.
@@ -53,13 +62,14 @@ func IncomeFlags() []string {
 	return out
 }
 
-// thresholdCases builds the three CASE expressions giving each household's
-// monitoring line, priority bound and growth threshold for its region
+// thresholdCases builds the four CASE expressions giving each household's
+// monitoring line, priority bound, growth threshold and priority rule (1 =
+// income only) for its region
 // (column region) and year (column year), for the years lo..hi. Policy
 // entries are matched by the longest region prefix first, exactly as
 // config.Policy.ThresholdFor does, so SQL and Go never disagree. The numbers
 // are written in: integers, and prefixes the policy check keeps to digits.
-func thresholdCases(p *config.Policy, region, year string, lo, hi int) (line, priority, growth string) {
+func thresholdCases(p *config.Policy, region, year string, lo, hi int) (line, priority, growth, incomeOnly string) {
 	seen := map[string]bool{}
 	var prefixes []string
 	for _, t := range p.Thresholds {
@@ -80,7 +90,14 @@ func thresholdCases(p *config.Policy, region, year string, lo, hi int) (line, pr
 		b.WriteString(" ELSE 0 END")
 		return b.String()
 	}
-	return build(config.Threshold.MonitoringLineFen), build(config.Threshold.PriorityIncomeFen), build(config.Threshold.GrowthMinBasisPoints)
+	only := func(t config.Threshold) int64 {
+		if t.PriorityIncomeOnly() {
+			return 1
+		}
+		return 0
+	}
+	return build(config.Threshold.MonitoringLineFen), build(config.Threshold.PriorityIncomeFen),
+		build(config.Threshold.GrowthMinBasisPoints), build(only)
 }
 
 // concat joins SQL string expressions in the dialect's way (SQLite has ||,

@@ -188,18 +188,20 @@ func (s *Service) insert(ctx context.Context, p auth.Principal, h model.Househol
 		ClientID: c.ClientID, CadreID: p.CadreID, HouseholdID: h.ID, Revision: 1, IsCurrent: true,
 		VisitedAt: c.visitedAt, ReceivedAt: s.now().UTC().Truncate(time.Millisecond),
 		Latitude: c.Latitude, Longitude: c.Longitude, AccuracyM: c.AccuracyM, DistanceM: dist, LocationFlag: flag,
-		Findings: c.findings, PhotoIDs: "[]", Confirmation: model.ConfirmPending,
+		Findings: c.findings, IncomeDown: model.FindingsIncomeDown(c.findings), PhotoIDs: "[]", Confirmation: model.ConfirmPending,
 	}
 	if c.Notes != "" {
 		v.Notes = &c.Notes
 	}
 	err := s.db.Tx(ctx, func(tx *model.DB) error {
-		ask := true // ask the household to confirm
+		ask := true    // ask the household to confirm
+		replaced := "" // the findings of the revision this one replaces
 		if orig != nil {
 			prev, err := s.supersede(ctx, tx, orig)
 			if err != nil {
 				return err
 			}
+			replaced = prev.Findings
 			root := rootOf(prev)
 			v.RootID, v.Revision, v.CorrectsID = &root, prev.Revision+1, &orig.ID
 			// The household's answer stays with the visit it answered:
@@ -218,6 +220,9 @@ func (s *Service) insert(ctx context.Context, p auth.Principal, h model.Househol
 		raw, _ := json.Marshal(ids)
 		v.PhotoIDs = string(raw)
 		if err := tx.WithContext(ctx).Create(&v).Error; err != nil {
+			return err
+		}
+		if err := s.recomputeIfDown(ctx, tx, h.ID, v.Findings, replaced); err != nil {
 			return err
 		}
 		action := "visit.create"

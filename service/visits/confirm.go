@@ -87,6 +87,10 @@ func (s *Service) Confirm(ctx context.Context, p auth.Principal, visitID int64, 
 			if answer != model.ConfirmDenied {
 				return nil
 			}
+			// A denied visit's findings no longer count (risk/inyear.go).
+			if err := s.recomputeIfDown(ctx, tx, cur.HouseholdID, cur.Findings); err != nil {
+				return err
+			}
 			// The officials hear of a denial with it or not at all: the
 			// notice commits or rolls back with the answer.
 			denied := cur

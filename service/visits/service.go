@@ -21,6 +21,9 @@ type Options struct {
 	Location         *time.Location // dates and "today" are judged in this zone
 	Now              func() time.Time
 	PaymentGraceDays int // a scheduled payment is overdue this many days after its due date
+	// Flags recomputes a household's flags when a visit records income
+	// down (or stops doing so): an in-year fall signal for 提级帮扶.
+	Flags FlagRecomputer
 }
 
 // Service records and lists visits.
@@ -31,17 +34,18 @@ type Service struct {
 	loc    *time.Location
 	now    func() time.Time
 	grace  int
+	flags  FlagRecomputer
 }
 
 // New builds the service.
 func New(db *model.DB, o Options) (*Service, error) {
-	if db == nil || o.Policy == nil || o.Audit == nil || o.Location == nil {
-		return nil, errors.New("visits: New needs a database, a policy, an audit log and a location")
+	if db == nil || o.Policy == nil || o.Audit == nil || o.Location == nil || o.Flags == nil {
+		return nil, errors.New("visits: New needs a database, a policy, an audit log, a location and a flag recomputer")
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{db: db, policy: o.Policy, audit: o.Audit, loc: o.Location, now: o.Now, grace: o.PaymentGraceDays}, nil
+	return &Service{db: db, policy: o.Policy, audit: o.Audit, loc: o.Location, now: o.Now, grace: o.PaymentGraceDays, flags: o.Flags}, nil
 }
 
 func (s *Service) today() model.Date { return model.DateOf(s.now().In(s.loc)) }

@@ -10,6 +10,7 @@ import (
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/modeltest"
 	"github.com/xiangbang/xiangbang/service/audit"
+	"github.com/xiangbang/xiangbang/service/risk"
 	"github.com/xiangbang/xiangbang/service/visits"
 )
 
@@ -21,7 +22,12 @@ func newService(t *testing.T, db *model.DB) *visits.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := visits.New(db, visits.Options{Policy: config.DefaultPolicy(), Audit: log, Location: time.FixedZone("CST", 8*3600)})
+	loc := time.FixedZone("CST", 8*3600)
+	flags, err := risk.New(db, risk.Options{Policy: config.DefaultPolicy(), Audit: log, Location: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := visits.New(db, visits.Options{Policy: config.DefaultPolicy(), Audit: log, Location: loc, Flags: flags})
 	if err != nil {
 		t.Fatal(err)
 	}
