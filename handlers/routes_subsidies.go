@@ -102,6 +102,13 @@ func paymentFilter(c *gin.Context) (subsidy.PaymentFilter, error) {
 		return f, err
 	}
 	f.HouseholdID = int64(hh)
+	switch c.Query("late") {
+	case "", "false":
+	case "true":
+		f.Late = true
+	default:
+		return f, subsidy.ErrBadLate
+	}
 	for _, d := range []struct {
 		name string
 		dst  *model.Date

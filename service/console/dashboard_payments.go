@@ -28,6 +28,7 @@ type PaymentStats struct {
 	Months           []PaymentMonth    `json:"months"`
 	ByStatus         map[string]Number `json:"by_status"` // this year
 	Overdue          Number            `json:"overdue"`   // every year
+	Late             Number            `json:"late"`      // this year's due dates paid late (迟发)
 	OverdueByVillage []VillageNumber   `json:"overdue_by_village"`
 }
 
@@ -126,6 +127,11 @@ func (s *Service) paymentStats(ctx context.Context, scope model.Scope, now time.
 	if err := s.db.WithContext(ctx).Raw(q, append([]any{model.PaymentScheduled, cut}, args...)...).Scan(&villages).Error; err != nil {
 		return err
 	}
+	late, err := s.paidLate(ctx, scope, prefix, first, last)
+	if err != nil {
+		return err
+	}
+	st.Late = late
 	codes := make([]string, 0, 2*len(villages))
 	for _, v := range villages {
 		codes = append(codes, v.RegionCode, townOf(v.RegionCode))
@@ -194,4 +200,20 @@ func paymentsLink(status, prefix string, from, to model.Date) string {
 		return link("overdue", "region", prefix, "due_from", from.String(), "due_to", to.String())
 	}
 	return link("payments", "status", status, "region", prefix, "due_from", from.String(), "due_to", to.String())
+}
+
+// paidLate counts this year's payments paid late (迟发): paid more than the
+// grace days after their due date. paid_late_days (0017) makes it a range of
+// idx_payments_paid_late, read from the index alone. The figure links to the
+// payment list's late=true.
+func (s *Service) paidLate(ctx context.Context, scope model.Scope, prefix string, first, last model.Date) (Number, error) {
+	where, args := s.regionRange("p.region_code", scope)
+	var n Number
+	q := "SELECT COUNT(*) AS count, COALESCE(SUM(p.amount_fen), 0) AS amount_fen FROM payments p " +
+		"WHERE p.paid_late_days > ? AND p.status = ? AND p.due_date >= ? AND p.due_date <= ? AND " + where
+	if err := s.db.WithContext(ctx).Raw(q, append([]any{s.o.GraceDays, model.PaymentPaid, first, last}, args...)...).Scan(&n).Error; err != nil {
+		return Number{}, err
+	}
+	n.Link = link("payments", "late", "true", "region", prefix, "due_from", first.String(), "due_to", last.String())
+	return n, nil
 }

@@ -28,6 +28,7 @@ type PaymentFilter struct {
 	DueFrom     model.Date `json:"due_from,omitempty"`
 	DueTo       model.Date `json:"due_to,omitempty"` // inclusive
 	HouseholdID int64      `json:"household_id,omitempty"`
+	Late        bool       `json:"late,omitempty"` // paid late (迟发): paid more than the grace days after the due date
 	Cursor      string     `json:"-"`
 	Limit       int        `json:"-"`
 	oldestFirst bool
@@ -72,12 +73,14 @@ type PaymentPage struct {
 
 // Failures of the payment lists.
 var (
-	ErrBadStatus = apperr.BadInput("invalid_status", "状态只能是 scheduled、paid、failed、returned 或 overdue")
-	ErrBadRegion = apperr.BadInput("invalid_region", "地区代码应为 1 到 12 位数字")
-	ErrBadItem   = apperr.BadInput("invalid_item", "没有这个补贴项目")
-	ErrBadPeriod = apperr.BadInput("invalid_period", "期次格式不正确")
-	ErrBadCursor = apperr.BadInput("invalid_cursor", "翻页参数不正确，请从第一页重新查询")
-	ErrOutside   = apperr.New(apperr.Forbidden, "region_out_of_scope", "该地区不在您的管辖范围内")
+	ErrBadStatus  = apperr.BadInput("invalid_status", "状态只能是 scheduled、paid、failed、returned 或 overdue")
+	ErrBadRegion  = apperr.BadInput("invalid_region", "地区代码应为 1 到 12 位数字")
+	ErrBadItem    = apperr.BadInput("invalid_item", "没有这个补贴项目")
+	ErrBadPeriod  = apperr.BadInput("invalid_period", "期次格式不正确")
+	ErrBadLate    = apperr.BadInput("invalid_late", "late 只能是 true 或 false")
+	ErrBadCursor  = apperr.BadInput("invalid_cursor", "翻页参数不正确，请从第一页重新查询")
+	ErrLateStatus = apperr.BadInput("invalid_status", "只看迟发时状态只能是 paid 或不填")
+	ErrOutside    = apperr.New(apperr.Forbidden, "region_out_of_scope", "该地区不在您的管辖范围内")
 )
 
 const (
@@ -210,6 +213,9 @@ func (s *Service) checkFilter(scope model.Scope, f *PaymentFilter, items map[str
 	default:
 		return ErrBadStatus
 	}
+	if f.Late && f.Status != "" && f.Status != model.PaymentPaid {
+		return ErrLateStatus // paid late is a kind of paid
+	}
 	if _, ok := items[f.Item]; f.Item != "" && !ok {
 		return ErrBadItem
 	}
@@ -246,6 +252,11 @@ func (s *Service) filtered(ctx context.Context, scope model.Scope, f PaymentFilt
 	}
 	if !f.DueTo.IsZero() {
 		q = q.Where("p.due_date <= ?", f.DueTo)
+	}
+	if f.Late {
+		// A range of idx_payments_paid_late (0017): paid_late_days is the
+		// days from due to paid, NULL while unpaid.
+		q = q.Where("p.paid_late_days > ? AND p.status = ?", s.o.GraceDays, model.PaymentPaid)
 	}
 	switch f.Status {
 	case "":
@@ -336,6 +347,11 @@ func (s *Service) page(ctx context.Context, q *gorm.DB, f PaymentFilter, today m
 		p := s.view(paymentRow{Payment: r.Payment, ItemName: r.ItemName, Department: r.Department, MemberName: r.MemberName,
 			OpenReportID: r.OpenReportID, ReportStatus: r.ReportStatus}, today)
 		p.MemberName = r.MemberName // officials act on the record: the name in full
+		if p.Status == model.PaymentPaid && !r.PaidDate.IsZero() {
+			if days := r.DueDate.DaysUntil(r.PaidDate); days > s.o.GraceDays {
+				p.DaysLate = days // paid late (迟发): days from due to paid, as paid_late_days
+			}
+		}
 		out = append(out, AdminPayment{Payment: p, HouseholdID: r.HouseholdID, HouseholdNo: r.HouseholdNo, HeadName: r.HeadName,
 			RegionCode: r.RegionCode, BatchNo: r.BatchNo, CardLast4: r.CardLast4})
 	}

@@ -26,7 +26,7 @@ type Payment struct {
 	StatusLabel   string     `json:"status_label"`
 	FailureReason string     `json:"failure_reason"`
 	MemberName    string     `json:"member_name"`         // masked; "" when paid to the household
-	DaysLate      int        `json:"days_late,omitempty"` // overdue: days since the due date
+	DaysLate      int        `json:"days_late,omitempty"` // overdue: days since the due date; in officials' lists, paid late (迟发): days from due to paid
 	OpenReportID  int64      `json:"open_report_id"`      // the 问题反映 still open on it, 0 when none
 	ReportStatus  string     `json:"report_status"`       // that report's status, "" when none
 	sortOrder     int        `json:"-"`

@@ -86,6 +86,7 @@ export async function render(view, {query}) {
   const pushed = Object.fromEntries(d.pushes.by_state.map(s => [s.status, s]));
   mount(cards,
     card('逾期未发', num(p.overdue.count) + ' 笔', wan(p.overdue.amount_fen), p.overdue.link, 'danger', 'kpi-overdue'),
+    card('今年迟发', num(p.late.count) + ' 笔', wan(p.late.amount_fen), p.late.link, p.late.count ? 'warn' : 'ok', 'kpi-late'),
     card('走访覆盖率', pct(v.share), num(v.covered.count) + ' / ' + num(v.paired.count) + ' 户在周期内走访', v.uncovered.link, v.share < 0.9 ? 'warn' : 'ok', 'kpi-visits'),
     card('风险户', num(f.households.count) + ' 户', '重点村 ' + num(f.priority_village_count.count) + ' 个', f.households.link, f.households.count ? 'warn' : 'ok', 'kpi-flags'),
     card('待办诉求', num(unfinished) + ' 件', '超期 ' + num(r.late.count) + ' 件', r.late.count ? r.late.link : '#/reports?status=open', r.late.count ? 'danger' : 'ok', 'kpi-reports'),

@@ -17,8 +17,15 @@ export const columns = [
   {label: '应发日期', value: r => date(pick(r, 'due_date'))},
   {label: '发放日期', value: r => date(pick(r, 'paid_date'))},
   {label: '状态', value: r => { const s = pick(r, 'status'); return h('span', {class: 'status status-' + s}, pick(r, 'status_label', 'status_name') || label(paymentStatusNames, s)); }},
-  {label: '说明', value: r => pick(r, 'failure_reason', 'days_overdue') },
+  // days_late: overdue (days to today) or paid late (迟发, days from due to paid).
+  {label: '说明', value: r => [pick(r, 'failure_reason'), lateText(r)].filter(Boolean).join('；') },
 ];
+
+function lateText(r) {
+  const days = pick(r, 'days_late');
+  if (!days) return '';
+  return (pick(r, 'status') === 'paid' ? '迟发 ' : '已逾期 ') + days + ' 天';
+}
 
 // sums shows the totals the API returns beside the page of rows.
 export function sums(data) {
@@ -35,6 +42,7 @@ export function render(view, {query}) {
     filters: [
       {name: 'region', label: '地区', type: 'region'},
       {name: 'status', label: '状态', type: 'select', options: [['', '全部'], ...Object.entries(paymentStatusNames)]},
+      {name: 'late', label: '迟发', type: 'select', options: [['', '全部'], ['true', '只看迟发']]},
       {name: 'item', label: '项目代码', type: 'text', placeholder: '如 dibao'},
       {name: 'period', label: '期间', type: 'text', placeholder: '如 2026-10'},
       {name: 'due_from', label: '应发日期从', type: 'date'},
