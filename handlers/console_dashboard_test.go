@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/model/modeltest"
@@ -14,6 +16,7 @@ func TestConsoleDashboard(t *testing.T) {
 	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
 		h := newHarness(t, db)
 		cc := newConsoleCounty(t, h)
+		addPaidLate(t, h, &cc)
 
 		// What each payment counts as this year, by month and status, as the
 		// dashboard must compute it.
@@ -33,6 +36,7 @@ func TestConsoleDashboard(t *testing.T) {
 			admin      model.AdminUser
 			region     string
 			overdue    int64
+			paidLate   int64
 			villages   []string
 			paired     int64
 			covered    int64
@@ -45,13 +49,13 @@ func TestConsoleDashboard(t *testing.T) {
 			dead, sent int64
 			months     bool
 		}{
-			{name: "county", admin: cc.county, overdue: 2, villages: []string{ctVillageA, ctVillageB}, paired: 3, covered: 1, flagged: 2,
+			{name: "county", admin: cc.county, overdue: 2, paidLate: 1, villages: []string{ctVillageA, ctVillageB}, paired: 3, covered: 1, flagged: 2,
 				flags: map[string]int64{model.FlagUnderLine: 1, model.FlagJobLost: 1}, priority: 1, open: 1, late: 1, zero: 1, dead: 2, sent: 1, months: true},
 			{name: "town A", admin: cc.townA, overdue: 1, villages: []string{ctVillageA}, paired: 2, covered: 1, flagged: 1,
 				flags: map[string]int64{model.FlagUnderLine: 1}, priority: 1, open: 1, late: 0, zero: 1, dead: 1, sent: 1},
-			{name: "town B", admin: cc.townB, overdue: 1, villages: []string{ctVillageB}, paired: 1, covered: 0, flagged: 1,
+			{name: "town B", admin: cc.townB, overdue: 1, paidLate: 1, villages: []string{ctVillageB}, paired: 1, covered: 0, flagged: 1,
 				flags: map[string]int64{model.FlagJobLost: 1}, priority: 0, open: 0, late: 1, zero: 0, dead: 1, sent: 0},
-			{name: "county narrowed to town B", admin: cc.county, region: ctTownB, overdue: 1, villages: []string{ctVillageB}, paired: 1,
+			{name: "county narrowed to town B", admin: cc.county, region: ctTownB, overdue: 1, paidLate: 1, villages: []string{ctVillageB}, paired: 1,
 				flagged: 1, flags: map[string]int64{model.FlagJobLost: 1}, late: 1, dead: 1},
 		}
 		for _, tc := range tests {
@@ -67,6 +71,11 @@ func TestConsoleDashboard(t *testing.T) {
 				d := decode[console.Dashboard](t, w)
 				if d.Payments.Overdue.Count != tc.overdue || !strings.HasPrefix(d.Payments.Overdue.Link, "#/overdue") {
 					t.Errorf("overdue %+v, want %d", d.Payments.Overdue, tc.overdue)
+				}
+				region := strings.TrimPrefix(d.Payments.Overdue.Link, "#/overdue?region=") // the scope's prefix, as every link has it
+				wantLink := fmt.Sprintf("#/payments?due_from=%d-01-01&due_to=%d-12-31&late=true&region=%s", cc.today.Year, cc.today.Year, region)
+				if l := d.Payments.Late; l.Count != tc.paidLate || l.Link != wantLink || (tc.paidLate == 1 && l.AmountFen != 12000) {
+					t.Errorf("late %+v, want %d and %s", l, tc.paidLate, wantLink)
 				}
 				var villages []string
 				for _, v := range d.Payments.OverdueByVillage {
@@ -170,8 +179,13 @@ func TestDashboardNumbersMatchTheirLists(t *testing.T) {
 	modeltest.ForEachDB(t, func(t *testing.T, db *model.DB) {
 		h := newHarness(t, db)
 		cc := newConsoleCounty(t, h)
+		addPaidLate(t, h, &cc)
 		tok := h.signInAdmin(cc.county)
 		d := decode[console.Dashboard](t, h.do("GET", "/admin/api/dashboard", nil, tok))
+		// 今年迟发 links to the payment list's late=true, which shows as many.
+		if l := d.Payments.Late; l.Count != 1 || countAll(t, h, "/admin/api/payments?"+strings.TrimPrefix(l.Link, "#/payments?"), tok) != 1 {
+			t.Errorf("今年迟发 %+v does not match its list", l)
+		}
 		figures := map[string]console.Number{
 			"uncovered": d.Visits.Uncovered, "covered": d.Visits.Covered, "paired": d.Visits.Paired, "flagged": d.Flags.Households,
 		}
@@ -190,6 +204,18 @@ func TestDashboardNumbersMatchTheirLists(t *testing.T) {
 			})
 		}
 	})
+}
+
+// addPaidLate gives town B two payments due on 1 January this year (this
+// year whatever the date): one paid on the last day of grace (on time) and
+// one paid the day after (迟发).
+func addPaidLate(t *testing.T, h *harness, cc *consoleCounty) {
+	t.Helper()
+	jan1 := model.Date{Year: cc.today.Year, Month: time.January, Day: 1}
+	grace := h.cfg.PaymentGraceDays
+	cc.payments = append(cc.payments,
+		h.fx.Payment(cc.hB1, "tekun", 20000, jan1, modeltest.PaidOn(jan1.AddDays(grace))),
+		h.fx.Payment(cc.hB1, "county_employment", 12000, jan1, modeltest.PaidOn(jan1.AddDays(grace+1))))
 }
 
 // countAll pages through a list with limit 1 and counts its items.

@@ -271,7 +271,7 @@ func adminLists(ctx context.Context, db *model.DB, a *auth.Tokens, client *http.
 		return nil, err
 	}
 	for _, p := range []string{"/payments?cursor=" + next, "/payments?region=419901105212", "/payments?status=overdue&item=dibao",
-		"/payments/overdue", "/payments/overdue?region=419901103", "/dashboard"} {
+		"/payments/overdue", "/payments/overdue?region=419901103", "/payments?late=true", "/dashboard"} {
 		if _, err := get(p); err != nil {
 			return nil, err
 		}
