@@ -89,13 +89,12 @@ func (m Migration) Statements(d Dialect) []string {
 		cur.WriteString(line)
 		cur.WriteByte('\n')
 		if strings.HasSuffix(line, ";") {
-			s := strings.TrimSuffix(strings.TrimSpace(cur.String()), ";")
-			stmts = append(stmts, dialectWords[d].Replace(s))
+			stmts = appendStatement(stmts, d, strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"))
 			cur.Reset()
 		}
 	}
 	if s := strings.TrimSpace(cur.String()); s != "" {
-		stmts = append(stmts, dialectWords[d].Replace(s))
+		stmts = appendStatement(stmts, d, s)
 	}
 	if d == SQLite {
 		// MySQL names the table an index is dropped from; SQLite's index
@@ -105,6 +104,20 @@ func (m Migration) Statements(d Dialect) []string {
 		}
 	}
 	return stmts
+}
+
+// mysqlOnly starts a statement that runs on MySQL/MariaDB only: an index
+// SQLite must not have (see 0017).
+const mysqlOnly = "{{mysql_only}}"
+
+func appendStatement(stmts []string, d Dialect, s string) []string {
+	if rest, ok := strings.CutPrefix(s, mysqlOnly); ok {
+		if d != MySQL {
+			return stmts
+		}
+		s = strings.TrimSpace(rest)
+	}
+	return append(stmts, dialectWords[d].Replace(s))
 }
 
 var dropIndexOn = regexp.MustCompile(`(?i)^DROP INDEX (\w+) ON \w+$`)

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/xiangbang/xiangbang/model"
@@ -59,4 +60,24 @@ func deref(p *int) any {
 		return nil
 	}
 	return *p
+}
+
+// TestMySQLOnlyStatement: 0017's index is MariaDB's only; SQLite gets the
+// column alone.
+func TestMySQLOnlyStatement(t *testing.T) {
+	all, err := model.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range all {
+		if m.Version != 17 {
+			continue
+		}
+		lite, maria := m.Statements(model.SQLite), m.Statements(model.MySQL)
+		if len(lite) != 1 || len(maria) != 2 || !strings.HasPrefix(maria[1], "CREATE INDEX idx_payments_paid_late") {
+			t.Fatalf("sqlite %q\nmariadb %q", lite, maria)
+		}
+		return
+	}
+	t.Fatal("no migration 0017")
 }
