@@ -34,7 +34,7 @@ var dialectWords = map[Dialect]*strings.Replacer{
 		"{{table}}", " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
 		// Days from due_date to paid_date, NULL while unpaid. VIRTUAL: adding
 		// it rewrites no rows (MariaDB 10.2+ and MySQL 5.7+ index it).
-		"{{paid_late_days}}", "INT AS (DATEDIFF(paid_date, due_date)) VIRTUAL",
+		"{{paid_late_days}}", "INT AS (IF(paid_date > due_date, DATEDIFF(paid_date, due_date), NULL)) VIRTUAL",
 	),
 	SQLite: strings.NewReplacer(
 		"{{id}}", "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -43,7 +43,7 @@ var dialectWords = map[Dialect]*strings.Replacer{
 		"{{table}}", "",
 		// Dates are 'YYYY-MM-DD' text (model.Date.Value): julianday of each is
 		// a whole day at midnight, so the difference is exact.
-		"{{paid_late_days}}", "INTEGER GENERATED ALWAYS AS (CAST(julianday(paid_date) - julianday(due_date) AS INTEGER)) VIRTUAL",
+		"{{paid_late_days}}", "INTEGER GENERATED ALWAYS AS (CASE WHEN paid_date > due_date THEN CAST(julianday(paid_date) - julianday(due_date) AS INTEGER) END) VIRTUAL",
 	),
 }
 

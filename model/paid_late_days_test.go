@@ -10,7 +10,7 @@ import (
 
 // TestPaidLateDays: the generated column of 0017 counts the days from due to
 // paid alike on both databases, across month and year ends, and is NULL
-// while a payment is unpaid. Payments are written without it (gorm does
+// while a payment is unpaid or when it was paid on or before its due date. Payments are written without it (gorm does
 // not know the column).
 func TestPaidLateDays(t *testing.T) {
 	d := func(s string) model.Date {
@@ -31,7 +31,8 @@ func TestPaidLateDays(t *testing.T) {
 		}{
 			{"2026-10-01", "2026-10-06", ptr(5)},
 			{"2026-10-01", "2026-10-07", ptr(6)},
-			{"2026-10-10", "2026-10-09", ptr(-1)},
+			{"2026-10-10", "2026-10-09", nil},
+			{"2026-10-10", "2026-10-10", nil},
 			{"2026-02-27", "2026-03-01", ptr(2)},
 			{"2025-12-30", "2026-01-02", ptr(3)},
 			{"2026-10-01", "", nil},

@@ -204,8 +204,8 @@ func paymentsLink(status, prefix string, from, to model.Date) string {
 
 // paidLate counts this year's payments paid late (迟发): paid more than the
 // grace days after their due date. paid_late_days (0017) makes it a range of
-// idx_payments_paid_late, read from the index alone. The figure links to the
-// payment list's late=true.
+// idx_payments_paid_late over the late payments alone (few), each then read
+// for its region and amount. The figure links to the payment list's late=true.
 func (s *Service) paidLate(ctx context.Context, scope model.Scope, prefix string, first, last model.Date) (Number, error) {
 	where, args := s.regionRange("p.region_code", scope)
 	var n Number

@@ -255,7 +255,7 @@ func (s *Service) filtered(ctx context.Context, scope model.Scope, f PaymentFilt
 	}
 	if f.Late {
 		// A range of idx_payments_paid_late (0017): paid_late_days is the
-		// days from due to paid, NULL while unpaid.
+		// days from due to paid, NULL while unpaid or when paid on time.
 		q = q.Where("p.paid_late_days > ? AND p.status = ?", s.o.GraceDays, model.PaymentPaid)
 	}
 	switch f.Status {
