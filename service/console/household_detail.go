@@ -155,12 +155,7 @@ func (s *Service) Household(ctx context.Context, scope model.Scope, who audit.Ac
 		d.Incomes = append(d.Incomes, IncomeView{Year: r.Year, WageFen: r.WageFen, BusinessFen: r.BusinessFen, TransferFen: r.TransferFen,
 			PropertyFen: r.PropertyFen, PerCapitaFen: r.PerCapitaFen, Size: r.HouseholdSize})
 	}
-	var plan model.IncomePlan
-	switch err := db.Where("household_id = ?", id).Order("id DESC").Take(&plan).Error; {
-	case err == nil:
-		pv := risk.PlanViewOf(plan, s.o.Location)
-		d.Plan = &pv
-	case !model.IsNotFound(err):
+	if d.Plan, err = risk.StandingPlan(ctx, s.db, id, s.o.Location); err != nil {
 		return d, err
 	}
 	if d.Payments, err = s.householdPayments(ctx, id, names); err != nil {

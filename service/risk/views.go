@@ -94,6 +94,22 @@ type PlanView struct {
 	RecordedAt  time.Time  `json:"recorded_at"`
 }
 
+// StandingPlan is a household's standing 增收计划 (the latest; earlier ones
+// are kept), shown in loc; nil when it has none. The cadre's and the
+// official's household files both show it.
+func StandingPlan(ctx context.Context, db *model.DB, householdID int64, loc *time.Location) (*PlanView, error) {
+	var plan model.IncomePlan
+	err := db.WithContext(ctx).Where("household_id = ?", householdID).Order("id DESC").Take(&plan).Error
+	if model.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	pv := PlanViewOf(plan, loc)
+	return &pv, nil
+}
+
 // PlanViewOf shows a plan in loc.
 func PlanViewOf(p model.IncomePlan, loc *time.Location) PlanView {
 	return PlanView{ID: p.ID, Measures: p.Measures, Responsible: p.Responsible, TargetFen: p.TargetFen, ReviewDate: p.ReviewDate,

@@ -172,12 +172,7 @@ func (s *Service) Household(ctx context.Context, p auth.Principal, id int64) (Ho
 	for _, r := range incomes {
 		f.Income = append(f.Income, risk.IncomeViewOf(r, s.loc))
 	}
-	var plan model.IncomePlan
-	switch err := db.Where("household_id = ?", h.ID).Order("id DESC").Take(&plan).Error; {
-	case err == nil:
-		pv := risk.PlanViewOf(plan, s.loc)
-		f.Plan = &pv
-	case !model.IsNotFound(err):
+	if f.Plan, err = risk.StandingPlan(ctx, s.db, h.ID, s.loc); err != nil {
 		return f, err
 	}
 	if f.Payments, err = s.payments(ctx, h.ID, memberNames, today); err != nil {
