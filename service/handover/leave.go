@@ -2,7 +2,6 @@ package handover
 
 import (
 	"context"
-	"slices"
 
 	"github.com/xiangbang/xiangbang/model"
 	"github.com/xiangbang/xiangbang/service/audit"
@@ -80,9 +79,7 @@ func (h *Hands) Leave(ctx context.Context, tx *model.DB, who audit.Actor, c mode
 		[]string{model.ReportOpen, model.ReportAcknowledged}).Distinct("household_id").Pluck("household_id", &elsewhere).Error; err != nil {
 		return out, err
 	}
-	households = append(households, elsewhere...)
-	slices.Sort(households)
-	households = slices.Compact(households)
+	households = append(households, elsewhere...) // Reassign sorts them and drops repeats
 	moved, err := h.Reassign(ctx, tx, households, who)
 	if err != nil {
 		return out, err
