@@ -177,7 +177,11 @@ func (t *Tokens) ForgetSubject(ctx context.Context, kind string, subjectID int64
 		Pluck("token_id", &ids).Error; err != nil {
 		return err
 	}
-	for _, id := range ids {
+	return t.forgetAll(ctx, ids)
+}
+
+func (t *Tokens) forgetAll(ctx context.Context, tokenIDs []string) error {
+	for _, id := range tokenIDs {
 		if err := t.Forget(ctx, id); err != nil {
 			return err
 		}
@@ -200,12 +204,7 @@ func (t *Tokens) ForgetCadres(ctx context.Context, cadreIDs ...int64) error {
 		Pluck("s.token_id", &ids).Error; err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if err := t.Forget(ctx, id); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.forgetAll(ctx, ids)
 }
 
 // cachedPrincipal looks the token's principal up in this process, then in
